@@ -1,0 +1,71 @@
+# Redline: the two commands of the README are `make run` and `make test`.
+#
+#   make deps        install missing Debian packages (apt-get; quiet, idempotent)
+#   make build       configure and build into build/ (the CLI is build/bin/redline)
+#   make test        deps, build, Kafka up, every test through ctest, Kafka down
+#   make run         deps, build, run the main job on an embedded store in build/run-data
+#   make bench       deps, build, benchmarks against raw RocksDB (see BENCHMARKS.md)
+#   make kafka-up / kafka-down    the loopback KRaft broker of the tests
+
+SHELL := /bin/bash
+BUILD_DIR ?= build
+JOBS ?= 2
+KAFKA_PORT ?= 19092
+export KAFKA_PORT
+
+DEBIAN_PACKAGES := g++ cmake ninja-build pkg-config \
+  librocksdb-dev librdkafka-dev libcereal-dev libspdlog-dev libgtest-dev libssl-dev \
+  nlohmann-json3-dev libcli11-dev libtomlplusplus-dev \
+  kcat maven openjdk-17-jre-headless
+
+.PHONY: all deps build test run bench kafka-fetch kafka-up kafka-down clean
+
+all: build
+
+deps:
+	@missing=""; for p in $(DEBIAN_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "deps: installing$$missing"; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+
+$(BUILD_DIR)/build.ninja:
+	cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
+
+build: deps $(BUILD_DIR)/build.ninja
+	cmake --build $(BUILD_DIR) -j $(JOBS)
+
+kafka-fetch: deps
+	tools/kafka/kafka.sh fetch
+
+kafka-up: deps
+	tools/kafka/kafka.sh up
+
+kafka-down:
+	tools/kafka/kafka.sh down
+
+# The broker is stopped whether the tests pass or not.
+test: build
+	@tools/kafka/kafka.sh up
+	@status=0; \
+	REDLINE_TEST_KAFKA=127.0.0.1:$(KAFKA_PORT) ctest --test-dir $(BUILD_DIR) \
+	  --output-on-failure -j $(JOBS) || status=$$?; \
+	tools/kafka/kafka.sh down; \
+	exit $$status
+
+RUN_DATA := $(BUILD_DIR)/run-data
+
+run: build
+	@rm -rf $(RUN_DATA)
+	$(BUILD_DIR)/bin/redline --data $(RUN_DATA) init
+	$(BUILD_DIR)/bin/redline --data $(RUN_DATA) audit verify
+
+bench: build
+	$(BUILD_DIR)/bin/redline-bench --dir $(BUILD_DIR)/bench-data
+
+clean:
+	-tools/kafka/kafka.sh down
+	rm -rf $(BUILD_DIR)

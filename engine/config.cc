@@ -1,0 +1,118 @@
+#include "engine/config.h"
+
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <toml++/toml.h>
+
+namespace redline {
+namespace {
+
+Status config_error(const std::string& source, const std::string& message) {
+  return Status(ErrorCode::config_error, source + ": " + message);
+}
+
+// Reads typed keys of one table and rejects the keys it was not asked about.
+class TableReader {
+ public:
+  TableReader(const toml::table* table, std::string name, const std::string& source)
+      : table_(table), name_(std::move(name)), source_(source) {}
+
+  Status read_bool(const char* key, bool* out) {
+    return read<bool>(key, out, "a boolean");
+  }
+  Status read_string(const char* key, std::string* out) {
+    return read<std::string>(key, out, "a string");
+  }
+  Status read_positive_int(const char* key, std::int32_t* out) {
+    std::int64_t value = *out;
+    REDLINE_RETURN_IF_ERROR(read<std::int64_t>(key, &value, "an integer"));
+    if (value < 1 || value > 1'000'000) {
+      return config_error(source_, name_ + "." + key + " must be between 1 and 1000000, got " +
+                                       std::to_string(value));
+    }
+    *out = static_cast<std::int32_t>(value);
+    return Status::Ok();
+  }
+  Status reject_unknown() const {
+    if (table_ == nullptr) return Status::Ok();
+    for (const auto& [key, node] : *table_) {
+      if (known_.count(std::string(key.str())) == 0) {
+        return config_error(source_, "unknown key " + name_ + "." + std::string(key.str()));
+      }
+    }
+    return Status::Ok();
+  }
+
+ private:
+  template <class T>
+  Status read(const char* key, T* out, const char* kind) {
+    known_.insert(key);
+    if (table_ == nullptr) return Status::Ok();
+    const toml::node* node = table_->get(key);
+    if (node == nullptr) return Status::Ok();
+    auto value = node->value<T>();
+    if (!value || (std::is_same_v<T, std::int64_t> && !node->is_integer()) ||
+        (std::is_same_v<T, bool> && !node->is_boolean())) {
+      return config_error(source_, name_ + "." + key + " must be " + kind);
+    }
+    *out = *value;
+    return Status::Ok();
+  }
+
+  const toml::table* table_;
+  std::string name_;
+  const std::string& source_;
+  std::set<std::string> known_;
+};
+
+}  // namespace
+
+Result<Config> parse_config(std::string_view toml_text, const std::string& source) {
+  Config config;
+  toml::table root;
+  try {
+    root = toml::parse(toml_text, source);
+  } catch (const toml::parse_error& e) {
+    std::ostringstream where;
+    where << e.source().begin;
+    return config_error(source, std::string(e.description()) + " at " + where.str());
+  }
+  for (const auto& [key, node] : root) {
+    const std::string name(key.str());
+    if (name != "store" && name != "kafka" && name != "rules") {
+      return config_error(source, "unknown table [" + name + "]");
+    }
+    if (!node.is_table()) return config_error(source, name + " must be a table");
+  }
+
+  TableReader store(root["store"].as_table(), "store", source);
+  REDLINE_RETURN_IF_ERROR(store.read_bool("sync", &config.store.sync));
+  REDLINE_RETURN_IF_ERROR(store.reject_unknown());
+
+  TableReader kafka(root["kafka"].as_table(), "kafka", source);
+  REDLINE_RETURN_IF_ERROR(kafka.read_string("brokers", &config.kafka.brokers));
+  REDLINE_RETURN_IF_ERROR(kafka.read_string("events_topic", &config.kafka.events_topic));
+  REDLINE_RETURN_IF_ERROR(kafka.read_string("alerts_topic", &config.kafka.alerts_topic));
+  REDLINE_RETURN_IF_ERROR(kafka.read_positive_int("partitions", &config.kafka.partitions));
+  REDLINE_RETURN_IF_ERROR(
+      kafka.read_positive_int("replication_factor", &config.kafka.replication_factor));
+  REDLINE_RETURN_IF_ERROR(kafka.reject_unknown());
+  return config;
+}
+
+Result<Config> load_config(const std::string& path, bool must_exist) {
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) {
+    if (must_exist) return config_error(path, "configuration file not found");
+    return Config{};
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return config_error(path, "cannot read configuration file");
+  std::ostringstream text;
+  text << in.rdbuf();
+  return parse_config(text.str(), path);
+}
+
+}  // namespace redline

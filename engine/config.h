@@ -1,0 +1,45 @@
+// Redline's configuration: plain structs with the documented defaults of
+// config/redline.toml, and the TOML loader. A bad file is an error naming the key and the
+// problem. Values; thread-compatible.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "events/status.h"
+
+namespace redline {
+
+struct StoreConfig {
+  // fsync the WAL on every commit. A multi-command submit groups its commands so one fsync
+  // serves many. Default: true.
+  bool sync = true;
+};
+
+struct KafkaConfig {
+  // Bootstrap brokers ("127.0.0.1:9092"). Empty = Kafka off. Overridden by --kafka and
+  // REDLINE_KAFKA. Default: "".
+  std::string brokers;
+  // Default: "redline.events".
+  std::string events_topic = "redline.events";
+  // Default: "redline.alerts".
+  std::string alerts_topic = "redline.alerts";
+  // Partitions of topics Redline creates. Default: 1 (keeps the total order visible).
+  std::int32_t partitions = 1;
+  // Replication factor of topics Redline creates. Default: 1.
+  std::int32_t replication_factor = 1;
+};
+
+struct Config {
+  StoreConfig store;
+  KafkaConfig kafka;
+};
+
+// Parses TOML text; `source` names it in errors. Unknown tables and keys are errors (a typo
+// must not silently fall back to a default).
+Result<Config> parse_config(std::string_view toml_text, const std::string& source);
+
+// Loads a file. A missing file gives the built-in defaults when `must_exist` is false.
+Result<Config> load_config(const std::string& path, bool must_exist);
+
+}  // namespace redline

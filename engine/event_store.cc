@@ -1,0 +1,402 @@
+#include "engine/event_store.h"
+
+#include <rocksdb/db.h>
+#include <rocksdb/options.h>
+#include <rocksdb/write_batch.h>
+#include <spdlog/spdlog.h>
+
+#include <cstring>
+#include <filesystem>
+
+#include "engine/store_layout.h"
+#include "engine/store_lock.h"
+#include "events/codec.h"
+
+namespace redline {
+namespace {
+
+constexpr std::size_t kVersionCacheLimit = 1'000'000;
+constexpr std::size_t kMaxStreamIdBytes = 256;
+
+std::shared_ptr<spdlog::logger> store_logger() {
+  static auto logger = [] {
+    auto existing = spdlog::get("store");
+    if (existing) return existing;
+    auto created = spdlog::default_logger()->clone("store");
+    spdlog::register_logger(created);
+    return created;
+  }();
+  return logger;
+}
+
+Status storage_error(std::string_view what, const rocksdb::Status& s) {
+  return Status(ErrorCode::storage_error, std::string(what) + ": " + s.ToString());
+}
+
+std::string encode_head(const ChainHead& head) {
+  std::string value;
+  layout::append_u64_be(&value, head.position.value());
+  value.append(reinterpret_cast<const char*>(head.hash.data()), head.hash.size());
+  return value;
+}
+
+rocksdb::Slice slice(std::string_view s) { return rocksdb::Slice(s.data(), s.size()); }
+
+Status check_stream_id(std::string_view stream) {
+  if (stream.empty() || stream.size() > kMaxStreamIdBytes ||
+      stream.find('\0') != std::string_view::npos) {
+    return Status(ErrorCode::invalid_field,
+                  "stream id must be 1-" + std::to_string(kMaxStreamIdBytes) +
+                      " bytes without NUL");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+struct EventStore::Families {
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;  // owned; destroyed before the DB
+  std::unordered_map<std::string, rocksdb::ColumnFamilyHandle*> by_name;
+  rocksdb::ColumnFamilyHandle* log = nullptr;
+  rocksdb::ColumnFamilyHandle* streams = nullptr;
+  rocksdb::ColumnFamilyHandle* commands = nullptr;
+  rocksdb::ColumnFamilyHandle* meta = nullptr;
+};
+
+EventStore::EventStore(StoreOptions options, int lock_fd)
+    : options_(std::move(options)), lock_fd_(lock_fd), families_(std::make_unique<Families>()) {}
+
+EventStore::~EventStore() {
+  if (db_) {
+    for (auto* handle : families_->handles) {
+      db_->DestroyColumnFamilyHandle(handle);
+    }
+    db_->Close().PermitUncheckedError();
+    db_.reset();
+  }
+  release_store_lock(lock_fd_);
+}
+
+Result<std::unique_ptr<EventStore>> EventStore::open(const StoreOptions& options) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const bool exists = fs::exists(fs::path(options.path) / "CURRENT", ec);
+  if (!exists && !options.create_if_missing) {
+    return Status(ErrorCode::not_found, "no Redline store at " + options.path +
+                                            " (run `redline init` first)");
+  }
+  fs::create_directories(options.path, ec);
+  if (ec) {
+    return Status(ErrorCode::storage_error,
+                  "cannot create store folder " + options.path + ": " + ec.message());
+  }
+  auto lock = acquire_store_lock(options.path);
+  if (!lock.ok()) return lock.status();
+
+  std::unique_ptr<EventStore> store(new EventStore(options, *lock));
+
+  rocksdb::Options db_options;
+  db_options.create_if_missing = true;
+  db_options.create_missing_column_families = true;
+  db_options.IncreaseParallelism(2);
+  db_options.max_open_files = 512;
+  db_options.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
+
+  rocksdb::ColumnFamilyOptions family_options;
+  family_options.compression = rocksdb::kNoCompression;
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  descriptors.emplace_back(rocksdb::kDefaultColumnFamilyName, family_options);
+  for (auto name : {layout::kLogFamily, layout::kStreamsFamily, layout::kCommandsFamily,
+                    layout::kMetaFamily, layout::kProjectionsFamily, layout::kDeadlinesFamily}) {
+    descriptors.emplace_back(std::string(name), family_options);
+  }
+  rocksdb::DB* raw = nullptr;
+  auto s = rocksdb::DB::Open(db_options, options.path, descriptors, &store->families_->handles,
+                             &raw);
+  if (!s.ok()) return storage_error("cannot open store " + options.path, s);
+  store->db_.reset(raw);
+  for (std::size_t i = 0; i < descriptors.size(); ++i) {
+    store->families_->by_name[descriptors[i].name] = store->families_->handles[i];
+  }
+  auto& f = *store->families_;
+  f.log = f.by_name.at(std::string(layout::kLogFamily));
+  f.streams = f.by_name.at(std::string(layout::kStreamsFamily));
+  f.commands = f.by_name.at(std::string(layout::kCommandsFamily));
+  f.meta = f.by_name.at(std::string(layout::kMetaFamily));
+
+  // Format marker: written once, checked on every open.
+  std::string format;
+  s = raw->Get(rocksdb::ReadOptions(), f.meta, slice(layout::kFormatKey), &format);
+  if (s.IsNotFound()) {
+    rocksdb::WriteOptions write_options;
+    write_options.sync = true;
+    s = raw->Put(write_options, f.meta, slice(layout::kFormatKey), slice(layout::kFormatValue));
+    if (!s.ok()) return storage_error("cannot initialise store", s);
+  } else if (!s.ok()) {
+    return storage_error("cannot read store format", s);
+  } else if (format != layout::kFormatValue) {
+    return Status(ErrorCode::corruption, options.path + " holds store format '" + format +
+                                             "', expected '" +
+                                             std::string(layout::kFormatValue) + "'");
+  }
+
+  // The head, checked against the last key of the log.
+  std::string head_value;
+  s = raw->Get(rocksdb::ReadOptions(), f.meta, slice(layout::kHeadKey), &head_value);
+  if (s.ok()) {
+    auto position = layout::read_u64_be(std::string_view(head_value).substr(0, 8));
+    if (head_value.size() != 8 + kHashSize || !position) {
+      return Status(ErrorCode::corruption, "store head record is malformed");
+    }
+    store->head_.position = Position(*position);
+    std::memcpy(store->head_.hash.data(), head_value.data() + 8, kHashSize);
+  } else if (!s.IsNotFound()) {
+    return storage_error("cannot read store head", s);
+  }
+  std::unique_ptr<rocksdb::Iterator> last(raw->NewIterator(rocksdb::ReadOptions(), f.log));
+  last->SeekToLast();
+  const Position last_key = last->Valid()
+                                ? layout::position_from_log_key(
+                                      std::string_view(last->key().data(), last->key().size()))
+                                      .value_or(Position(0))
+                                : Position(0);
+  if (!last->status().ok()) return storage_error("cannot read log", last->status());
+  if (last_key != store->head_.position) {
+    const std::string head_text = std::to_string(store->head_.position.value());
+    const std::string last_text = std::to_string(last_key.value());
+    return Status(ErrorCode::corruption,
+                  last_key < store->head_.position
+                      ? "event missing at position " + head_text + ": the head record says " +
+                            head_text + " but the log ends at " + last_text
+                      : "event at position " + last_text + " is beyond the head record (" +
+                            head_text + ")");
+  }
+  store_logger()->debug("opened {} at position {}", options.path,
+                        store->head_.position.value());
+  return store;
+}
+
+ChainHead EventStore::head() const {
+  std::lock_guard lock(state_mutex_);
+  return head_;
+}
+
+rocksdb::ColumnFamilyHandle* EventStore::family(std::string_view name) const {
+  auto found = families_->by_name.find(std::string(name));
+  return found == families_->by_name.end() ? nullptr : found->second;
+}
+
+StoreTransaction EventStore::begin_transaction() { return StoreTransaction(this); }
+
+Result<StreamVersion> EventStore::load_stream_version(std::string_view stream) const {
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(rocksdb::ReadOptions(), families_->streams));
+  const std::string last = layout::stream_key_last(stream);
+  it->SeekForPrev(last);
+  if (!it->status().ok()) return storage_error("cannot read stream index", it->status());
+  if (!it->Valid()) return StreamVersion(0);
+  auto parsed = layout::parse_stream_key(std::string_view(it->key().data(), it->key().size()));
+  if (!parsed || parsed->stream != stream) return StreamVersion(0);
+  return parsed->version;
+}
+
+Result<StreamVersion> EventStore::stream_version(std::string_view stream) const {
+  {
+    std::lock_guard lock(state_mutex_);
+    auto found = version_cache_.find(std::string(stream));
+    if (found != version_cache_.end()) return found->second;
+  }
+  return load_stream_version(stream);
+}
+
+Result<std::optional<std::string>> EventStore::command_result(std::string_view command_id) const {
+  std::string value;
+  auto s = db_->Get(rocksdb::ReadOptions(), families_->commands, slice(command_id), &value);
+  if (s.IsNotFound()) return std::optional<std::string>();
+  if (!s.ok()) return storage_error("cannot read command index", s);
+  return std::optional<std::string>(std::move(value));
+}
+
+Result<std::string> EventStore::read_raw(Position position) const {
+  std::string value;
+  auto s = db_->Get(rocksdb::ReadOptions(), families_->log, layout::log_key(position), &value);
+  if (s.IsNotFound()) {
+    return Status(ErrorCode::not_found,
+                  "no event at position " + std::to_string(position.value()));
+  }
+  if (!s.ok()) return storage_error("cannot read log", s);
+  return value;
+}
+
+Result<Envelope> EventStore::read(Position position) const {
+  auto raw = read_raw(position);
+  if (!raw.ok()) return raw.status();
+  return decode_envelope(*raw);
+}
+
+Status EventStore::scan(Position from, const RawVisitor& visitor) const {
+  rocksdb::ReadOptions read_options;
+  read_options.readahead_size = 2 << 20;
+  read_options.fill_cache = false;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read_options, families_->log));
+  for (it->Seek(layout::log_key(from)); it->Valid(); it->Next()) {
+    const auto key = it->key();
+    auto position = layout::position_from_log_key(std::string_view(key.data(), key.size()));
+    if (!position) {
+      return Status(ErrorCode::corruption, "malformed log key of " +
+                                               std::to_string(key.size()) + " bytes");
+    }
+    const auto value = it->value();
+    if (!visitor(*position, std::string_view(value.data(), value.size()))) break;
+  }
+  if (!it->status().ok()) return storage_error("cannot read log", it->status());
+  return Status::Ok();
+}
+
+Result<std::vector<Position>> EventStore::stream_positions(std::string_view stream) const {
+  std::vector<Position> positions;
+  const std::string first = layout::stream_key_first(stream);
+  const std::string last = layout::stream_key_last(stream);
+  rocksdb::ReadOptions read_options;
+  rocksdb::Slice upper(last);
+  read_options.iterate_upper_bound = &upper;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read_options, families_->streams));
+  for (it->Seek(first); it->Valid(); it->Next()) {
+    auto position = layout::read_u64_be(std::string_view(it->value().data(), it->value().size()));
+    if (!position) {
+      return Status(ErrorCode::corruption, "malformed stream index entry for " +
+                                               std::string(stream));
+    }
+    positions.emplace_back(*position);
+  }
+  if (!it->status().ok()) return storage_error("cannot read stream index", it->status());
+  return positions;
+}
+
+// ---- StoreTransaction ----
+
+struct StoreTransaction::State {
+  EventStore* store = nullptr;
+  std::unique_lock<std::mutex> writer_lock;
+  rocksdb::WriteBatch batch;
+  ChainHead head;  // staged head
+  std::unordered_map<std::string, StreamVersion> versions;        // staged versions
+  std::unordered_map<std::string, std::string> command_results;  // staged results
+  std::size_t staged_events = 0;
+  std::string encoded;  // reused encode buffer
+};
+
+StoreTransaction::StoreTransaction(EventStore* store) : state_(std::make_unique<State>()) {
+  state_->store = store;
+  state_->writer_lock = std::unique_lock(store->writer_mutex_);
+  state_->head = store->head();
+}
+
+StoreTransaction::StoreTransaction(StoreTransaction&&) noexcept = default;
+StoreTransaction::~StoreTransaction() = default;
+
+Position StoreTransaction::next_position() const { return state_->head.position.next(); }
+
+std::size_t StoreTransaction::staged_event_count() const { return state_->staged_events; }
+
+Result<StreamVersion> StoreTransaction::stream_version(std::string_view stream) {
+  auto staged = state_->versions.find(std::string(stream));
+  if (staged != state_->versions.end()) return staged->second;
+  return state_->store->stream_version(stream);
+}
+
+Result<std::optional<std::string>> StoreTransaction::command_result(std::string_view command_id) {
+  auto staged = state_->command_results.find(std::string(command_id));
+  if (staged != state_->command_results.end()) {
+    return std::optional<std::string>(staged->second);
+  }
+  return state_->store->command_result(command_id);
+}
+
+Result<StagedAppend> StoreTransaction::append(std::span<const NewEvent> events,
+                                              std::optional<StreamVersion> expected_version) {
+  if (events.empty()) return Status(ErrorCode::invalid_field, "an append needs events");
+  // Validate everything before staging anything: an append is all or nothing.
+  std::unordered_map<std::string, StreamVersion> versions;
+  for (const auto& event : events) {
+    REDLINE_RETURN_IF_ERROR(check_stream_id(event.stream));
+    if (versions.count(event.stream) == 0) {
+      auto current = stream_version(event.stream);
+      if (!current.ok()) return current.status();
+      versions.emplace(event.stream, *current);
+    }
+  }
+  const auto& first_stream = events.front().stream;
+  if (expected_version && versions.at(first_stream) != *expected_version) {
+    return Status(ErrorCode::conflict,
+                  "stream " + first_stream + " is at version " +
+                      std::to_string(versions.at(first_stream).value()) + ", expected " +
+                      std::to_string(expected_version->value()));
+  }
+
+  StagedAppend staged;
+  staged.stream = first_stream;
+  staged.first_position = next_position();
+  auto* families = state_->store->families_.get();
+  const Timestamp recorded_at = now_utc();
+  for (const auto& event : events) {
+    StreamVersion& version = versions.at(event.stream);
+    version = version.next();
+    const CommitStamp stamp{next_position(), version, recorded_at, state_->head.hash};
+    state_->encoded.clear();
+    const Hash hash = encode_envelope(event, stamp, &state_->encoded);
+    state_->batch.Put(families->log, layout::log_key(stamp.position), state_->encoded);
+    std::string position_value;
+    layout::append_u64_be(&position_value, stamp.position.value());
+    state_->batch.Put(families->streams, layout::stream_key(event.stream, version),
+                      position_value);
+    state_->head = ChainHead{stamp.position, hash};
+    staged.types.emplace_back(event_type_name(event.data));
+    ++state_->staged_events;
+  }
+  for (auto& [stream, version] : versions) state_->versions[stream] = version;
+  staged.last_position = state_->head.position;
+  staged.version = versions.at(first_stream);
+  return staged;
+}
+
+void StoreTransaction::remember_command(std::string_view command_id, std::string_view result) {
+  state_->batch.Put(state_->store->families_->commands, slice(command_id), slice(result));
+  state_->command_results[std::string(command_id)] = std::string(result);
+}
+
+Status StoreTransaction::commit() {
+  EventStore* store = state_->store;
+  if (state_->batch.Count() == 0) return Status::Ok();
+  state_->batch.Put(store->families_->meta, slice(layout::kHeadKey), encode_head(state_->head));
+  rocksdb::WriteOptions write_options;
+  write_options.sync = store->options_.sync;
+  auto s = store->db_->Write(write_options, &state_->batch);
+  if (!s.ok()) {
+    rollback();
+    return storage_error("commit failed, nothing was written", s);
+  }
+  {
+    std::lock_guard lock(store->state_mutex_);
+    store->head_ = state_->head;
+    if (store->version_cache_.size() + state_->versions.size() > kVersionCacheLimit) {
+      store->version_cache_.clear();
+    }
+    for (auto& [stream, version] : state_->versions) store->version_cache_[stream] = version;
+  }
+  state_->batch.Clear();
+  state_->versions.clear();
+  state_->command_results.clear();
+  state_->staged_events = 0;
+  return Status::Ok();
+}
+
+void StoreTransaction::rollback() {
+  state_->batch.Clear();
+  state_->versions.clear();
+  state_->command_results.clear();
+  state_->staged_events = 0;
+  state_->head = state_->store->head();
+}
+
+}  // namespace redline

@@ -1,0 +1,159 @@
+// EventStore: the RocksDB-backed event log, the source of truth (layout in
+// engine/store_layout.h, bytes in events/codec.h). It owns the RocksDB instance, the
+// process lock on the store folder, the head of the hash chain and a cache of stream
+// versions. Thread-safe: reads may run from any thread; writes go through one
+// StoreTransaction at a time (begin_transaction blocks while another is open).
+//
+// Example:
+//   auto store = EventStore::open({.path = "redline-data", .sync = true});
+//   if (!store.ok()) return store.status();
+//   auto txn = (*store)->begin_transaction();
+//   auto staged = txn.append(events, /*expected_version=*/std::nullopt);
+//   if (staged.ok()) REDLINE_RETURN_IF_ERROR(txn.commit());
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "events/envelope.h"
+#include "events/status.h"
+#include "events/strong_types.h"
+
+namespace rocksdb {
+class DB;
+class ColumnFamilyHandle;
+class WriteBatch;
+}  // namespace rocksdb
+
+namespace redline {
+
+struct StoreOptions {
+  // Folder of the store. Created when missing and create_if_missing is set.
+  std::string path = "redline-data";
+  // fsync the WAL on every commit (config `[store] sync`). Default: true.
+  bool sync = true;
+  // Default: true. When false, opening a folder without a store is not_found.
+  bool create_if_missing = true;
+};
+
+// The head of the chain: the last committed position and its hash.
+struct ChainHead {
+  Position position;  // Position{0} for an empty store
+  Hash hash{};        // zeros for an empty store
+};
+
+// What one append staged: the positions of its events and the version its first stream
+// reached.
+struct StagedAppend {
+  Position first_position;
+  Position last_position;
+  std::string stream;     // the stream of the first event
+  StreamVersion version;  // that stream's version after the append
+  std::vector<std::string> types;
+};
+
+class EventStore;
+
+// A group of appends committed as one RocksDB WriteBatch: all of it or none of it, and one
+// fsync for all. Holds the store's writer lock until committed, rolled back or destroyed
+// (destruction without commit rolls back). Not thread-safe; use from one thread.
+class StoreTransaction {
+ public:
+  StoreTransaction(StoreTransaction&&) noexcept;
+  StoreTransaction& operator=(StoreTransaction&&) = delete;
+  ~StoreTransaction();
+
+  // The position the next appended event will get.
+  Position next_position() const;
+  // A stream's version, counting what this transaction staged.
+  Result<StreamVersion> stream_version(std::string_view stream);
+  // The first result recorded for command_id, staged or committed; nullopt when unseen.
+  Result<std::optional<std::string>> command_result(std::string_view command_id);
+
+  // Stages `events` in order: positions follow next_position(), each stream's versions
+  // continue from its current version. When expected_version is set, the first event's
+  // stream must currently be at exactly that version, else `conflict` and nothing is staged.
+  Result<StagedAppend> append(std::span<const NewEvent> events,
+                              std::optional<StreamVersion> expected_version);
+  // Records the result to return for later duplicates of command_id.
+  void remember_command(std::string_view command_id, std::string_view result);
+
+  std::size_t staged_event_count() const;
+
+  // Writes everything staged in one WriteBatch (fsync per StoreOptions::sync). On failure
+  // nothing is written and the store's state is unchanged (`storage_error`).
+  Status commit();
+  // Drops everything staged.
+  void rollback();
+
+ private:
+  friend class EventStore;
+  struct State;
+  explicit StoreTransaction(EventStore* store);
+  std::unique_ptr<State> state_;
+};
+
+class EventStore {
+ public:
+  // Opens (or creates) the store. `storage_error` when RocksDB fails or another process
+  // holds the store ("store is in use"); `corruption` when the folder is not a Redline store
+  // or its head does not match its log.
+  static Result<std::unique_ptr<EventStore>> open(const StoreOptions& options);
+  ~EventStore();
+  EventStore(const EventStore&) = delete;
+  EventStore& operator=(const EventStore&) = delete;
+
+  const StoreOptions& options() const { return options_; }
+  ChainHead head() const;
+
+  // Blocks until no other transaction is open.
+  StoreTransaction begin_transaction();
+
+  // The committed version of a stream (0 when it has no events).
+  Result<StreamVersion> stream_version(std::string_view stream) const;
+  // The committed result for a command id, or nullopt.
+  Result<std::optional<std::string>> command_result(std::string_view command_id) const;
+
+  // One event. `not_found` past the head.
+  Result<std::string> read_raw(Position position) const;
+  Result<Envelope> read(Position position) const;
+
+  // Visits the log in position order from `from` (inclusive) while the visitor returns
+  // true. The bytes are valid only during the call.
+  using RawVisitor = std::function<bool(Position key, std::string_view bytes)>;
+  Status scan(Position from, const RawVisitor& visitor) const;
+
+  // The positions of a stream's events, in version order.
+  Result<std::vector<Position>> stream_positions(std::string_view stream) const;
+
+  // For the modules that keep their own column families in the same commits (projections,
+  // deadlines, relay). Internal to the engine; not a public extension point.
+  rocksdb::DB* db() const { return db_.get(); }
+  rocksdb::ColumnFamilyHandle* family(std::string_view name) const;
+
+ private:
+  friend class StoreTransaction;
+  struct Families;
+  EventStore(StoreOptions options, int lock_fd);
+  Result<StreamVersion> load_stream_version(std::string_view stream) const;
+
+  StoreOptions options_;
+  int lock_fd_ = -1;
+  std::unique_ptr<rocksdb::DB> db_;
+  std::unique_ptr<Families> families_;
+
+  std::mutex writer_mutex_;        // held by the open StoreTransaction
+  mutable std::mutex state_mutex_;  // guards head_ and version_cache_
+  ChainHead head_;
+  // Committed stream versions seen so far; bounded, cleared when it grows past a limit.
+  std::unordered_map<std::string, StreamVersion> version_cache_;
+};
+
+}  // namespace redline

@@ -1,0 +1,55 @@
+#include "engine/store_layout.h"
+
+namespace redline::layout {
+
+void append_u64_be(std::string* out, std::uint64_t value) {
+  for (int shift = 56; shift >= 0; shift -= 8) {
+    out->push_back(static_cast<char>((value >> shift) & 0xFF));
+  }
+}
+
+std::optional<std::uint64_t> read_u64_be(std::string_view bytes) {
+  if (bytes.size() != 8) return std::nullopt;
+  std::uint64_t value = 0;
+  for (unsigned char c : bytes) value = value << 8 | c;
+  return value;
+}
+
+std::string log_key(Position position) {
+  std::string key;
+  key.reserve(8);
+  append_u64_be(&key, position.value());
+  return key;
+}
+
+std::optional<Position> position_from_log_key(std::string_view key) {
+  auto value = read_u64_be(key);
+  if (!value) return std::nullopt;
+  return Position(*value);
+}
+
+std::string stream_key(std::string_view stream, StreamVersion version) {
+  std::string key;
+  key.reserve(stream.size() + 9);
+  key.append(stream);
+  key.push_back('\0');
+  append_u64_be(&key, version.value());
+  return key;
+}
+
+std::string stream_key_first(std::string_view stream) {
+  return stream_key(stream, StreamVersion(0));
+}
+
+std::string stream_key_last(std::string_view stream) {
+  return stream_key(stream, StreamVersion(UINT64_MAX));
+}
+
+std::optional<StreamKey> parse_stream_key(std::string_view key) {
+  if (key.size() < 10 || key[key.size() - 9] != '\0') return std::nullopt;
+  auto version = read_u64_be(key.substr(key.size() - 8));
+  if (!version) return std::nullopt;
+  return StreamKey{key.substr(0, key.size() - 9), StreamVersion(*version)};
+}
+
+}  // namespace redline::layout

@@ -1,0 +1,60 @@
+// The RocksDB layout of a Redline store: column families and key encodings, written down
+// once and shared by the store, the audit, the tools and the tests that tamper with bytes.
+// Pure functions; thread-safe.
+//
+// COLUMN FAMILIES AND KEYS (all integers in keys are big-endian so byte order = numeric order)
+//
+//   log          u64 position                      → envelope bytes (events/codec.h)
+//   streams      stream id, 0x00, u64 version      → u64 position
+//                (stream ids never contain 0x00; the last key of a stream is its version)
+//   commands     command_id                        → the command's first result (opaque
+//                                                    bytes; the domain stores its JSON line)
+//   meta         "format"                          → "redline-store-1"
+//                "head"                            → u64 position, 32-byte hash of that event
+//                "relay_cursor"                    → (reserved: the Kafka outbox cursor)
+//   projections  (reserved: projection rows and checkpoints, one key prefix per projection)
+//   deadlines    (reserved: u64 due instant, item → rule; read only up to `now`)
+//
+// Everything one commit implies goes into one WriteBatch across these families, so a crash
+// leaves all of it or none of it.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "events/strong_types.h"
+
+namespace redline::layout {
+
+inline constexpr std::string_view kLogFamily = "log";
+inline constexpr std::string_view kStreamsFamily = "streams";
+inline constexpr std::string_view kCommandsFamily = "commands";
+inline constexpr std::string_view kMetaFamily = "meta";
+inline constexpr std::string_view kProjectionsFamily = "projections";
+inline constexpr std::string_view kDeadlinesFamily = "deadlines";
+
+inline constexpr std::string_view kFormatKey = "format";
+inline constexpr std::string_view kFormatValue = "redline-store-1";
+inline constexpr std::string_view kHeadKey = "head";
+inline constexpr std::string_view kRelayCursorKey = "relay_cursor";
+
+void append_u64_be(std::string* out, std::uint64_t value);
+std::optional<std::uint64_t> read_u64_be(std::string_view bytes);  // exactly 8 bytes
+
+std::string log_key(Position position);
+std::optional<Position> position_from_log_key(std::string_view key);
+
+std::string stream_key(std::string_view stream, StreamVersion version);
+// The smallest and largest possible keys of a stream, for range reads.
+std::string stream_key_first(std::string_view stream);
+std::string stream_key_last(std::string_view stream);
+// Splits a streams key; nullopt when malformed.
+struct StreamKey {
+  std::string_view stream;
+  StreamVersion version;
+};
+std::optional<StreamKey> parse_stream_key(std::string_view key);
+
+}  // namespace redline::layout

@@ -1,0 +1,19 @@
+// The process lock on a store folder: one writer process per store. An advisory flock on
+// `<store>/redline.lock`, released by the kernel if the process dies, so a crash never
+// leaves a store locked. Functions are thread-safe.
+#pragma once
+
+#include <string>
+
+#include "events/status.h"
+
+namespace redline {
+
+// Takes the lock and returns its file descriptor. `storage_error` naming the holder's pid
+// ("store ... is in use by another process") when another process holds it.
+Result<int> acquire_store_lock(const std::string& store_path);
+
+// Releases a lock taken by acquire_store_lock; ignores -1.
+void release_store_lock(int fd);
+
+}  // namespace redline

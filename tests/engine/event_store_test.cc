@@ -1,0 +1,211 @@
+#include "engine/event_store.h"
+
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "events/codec.h"
+#include "tests/support/sample_events.h"
+#include "tests/support/temp_dir.h"
+
+namespace redline {
+namespace {
+
+using testing::append_committed;
+using testing::hazard_reported;
+using testing::new_event;
+
+std::unique_ptr<EventStore> open_store(const std::string& path, bool sync = false) {
+  auto store = EventStore::open(StoreOptions{path, sync, true});
+  EXPECT_TRUE(store.ok()) << store.status().to_string();
+  return store.ok() ? std::move(store).value() : nullptr;
+}
+
+TEST(EventStore, PositionsAreGapFreeFromOneAndVersionsPerStream) {
+  testing::TempDir dir;
+  auto store = open_store(dir.path());
+  EXPECT_EQ(store->head().position, Position(0));
+  auto a = append_committed(*store, {new_event("hazard-A", hazard_reported("A")),
+                                     new_event("hazard-A", HazardClassified{Severity::general, false})});
+  auto b = append_committed(*store, {new_event("hazard-B", hazard_reported("B"))});
+  auto c = append_committed(*store, {new_event("hazard-A", RectificationProgressed{"进行中"})});
+  EXPECT_EQ(a.first_position, Position(1));
+  EXPECT_EQ(a.last_position, Position(2));
+  EXPECT_EQ(a.version, StreamVersion(2));
+  EXPECT_EQ(a.types, (std::vector<std::string>{"HazardReported", "HazardClassified"}));
+  EXPECT_EQ(b.first_position, Position(3));
+  EXPECT_EQ(b.version, StreamVersion(1));
+  EXPECT_EQ(c.first_position, Position(4));
+  EXPECT_EQ(c.version, StreamVersion(3));
+
+  auto positions = store->stream_positions("hazard-A");
+  ASSERT_TRUE(positions.ok());
+  EXPECT_EQ(*positions, (std::vector<Position>{Position(1), Position(2), Position(4)}));
+  auto fourth = store->read(Position(4));
+  ASSERT_TRUE(fourth.ok());
+  EXPECT_EQ(fourth->stream, "hazard-A");
+  EXPECT_EQ(fourth->version, StreamVersion(3));
+  EXPECT_EQ(store->read(Position(5)).status().code(), ErrorCode::not_found);
+}
+
+TEST(EventStore, ExpectedVersionMismatchIsConflictAndStagesNothing) {
+  testing::TempDir dir;
+  auto store = open_store(dir.path());
+  append_committed(*store, {new_event("hazard-A", hazard_reported("A"))});
+  auto txn = store->begin_transaction();
+  auto wrong = txn.append(std::vector{new_event("hazard-A", HazardClosed{})}, StreamVersion(0));
+  ASSERT_FALSE(wrong.ok());
+  EXPECT_EQ(wrong.status().code(), ErrorCode::conflict);
+  EXPECT_NE(wrong.status().message().find("hazard-A is at version 1, expected 0"),
+            std::string::npos)
+      << wrong.status().message();
+  EXPECT_EQ(txn.staged_event_count(), 0u);
+  EXPECT_EQ(txn.next_position(), Position(2));
+  auto right = txn.append(std::vector{new_event("hazard-A", HazardClosed{})}, StreamVersion(1));
+  ASSERT_TRUE(right.ok());
+  EXPECT_EQ(right->version, StreamVersion(2));
+  ASSERT_TRUE(txn.commit().ok());
+}
+
+TEST(EventStore, AnAppendIsAllOrNothing) {
+  testing::TempDir dir;
+  auto store = open_store(dir.path());
+  auto txn = store->begin_transaction();
+  std::vector<NewEvent> events{new_event("hazard-A", hazard_reported("A")),
+                               new_event(std::string("bad\0stream", 10), HazardClosed{})};
+  auto staged = txn.append(events, std::nullopt);
+  EXPECT_EQ(staged.status().code(), ErrorCode::invalid_field);
+  EXPECT_EQ(txn.staged_event_count(), 0u);
+  ASSERT_TRUE(txn.commit().ok());
+  EXPECT_EQ(store->head().position, Position(0));
+}
+
+TEST(EventStore, UncommittedTransactionWritesNothing) {
+  testing::TempDir dir;
+  {
+    auto store = open_store(dir.path());
+    auto txn = store->begin_transaction();
+    ASSERT_TRUE(txn.append(std::vector{new_event("hazard-A", hazard_reported("A"))},
+                           std::nullopt).ok());
+    txn.remember_command("c-1", "{}");
+    // destroyed without commit
+  }
+  auto store = open_store(dir.path());
+  EXPECT_EQ(store->head().position, Position(0));
+  EXPECT_EQ(*store->stream_version("hazard-A"), StreamVersion(0));
+  EXPECT_FALSE(store->command_result("c-1")->has_value());
+}
+
+TEST(EventStore, ManyCommandsCommitInOneBatchAndSeeEachOther) {
+  testing::TempDir dir;
+  auto store = open_store(dir.path(), /*sync=*/true);
+  auto txn = store->begin_transaction();
+  for (int i = 0; i < 50; ++i) {
+    auto staged = txn.append(std::vector{new_event("hazard-A", RectificationProgressed{"步骤"})},
+                             StreamVersion(static_cast<std::uint64_t>(i)));
+    ASSERT_TRUE(staged.ok()) << i << ": " << staged.status().to_string();
+    txn.remember_command("cmd-" + std::to_string(i), "result " + std::to_string(i));
+  }
+  // A command id staged earlier in the same batch is already known.
+  EXPECT_EQ(*txn.command_result("cmd-7"), "result 7");
+  EXPECT_EQ(store->head().position, Position(0)) << "nothing visible before commit";
+  ASSERT_TRUE(txn.commit().ok());
+  EXPECT_EQ(store->head().position, Position(50));
+  EXPECT_EQ(*store->stream_version("hazard-A"), StreamVersion(50));
+}
+
+TEST(EventStore, CommandResultsAreRememberedAcrossReopen) {
+  testing::TempDir dir;
+  {
+    auto store = open_store(dir.path());
+    auto txn = store->begin_transaction();
+    ASSERT_TRUE(txn.append(std::vector{new_event("hazard-A", hazard_reported("A"))},
+                           std::nullopt).ok());
+    txn.remember_command("c-1", R"({"ok":true})");
+    ASSERT_TRUE(txn.commit().ok());
+  }
+  auto store = open_store(dir.path());
+  auto result = store->command_result("c-1");
+  ASSERT_TRUE(result.ok());
+  EXPECT_EQ(*result, std::optional<std::string>(R"({"ok":true})"));
+  EXPECT_FALSE(store->command_result("c-2")->has_value());
+}
+
+TEST(EventStore, HashChainContinuesAcrossReopen) {
+  testing::TempDir dir;
+  Hash first_hash{};
+  {
+    auto store = open_store(dir.path());
+    append_committed(*store, {new_event("hazard-A", hazard_reported("A"))});
+    first_hash = store->head().hash;
+    EXPECT_EQ(store->read(Position(1))->prev_hash, Hash{});
+  }
+  auto store = open_store(dir.path());
+  EXPECT_EQ(store->head().position, Position(1));
+  EXPECT_EQ(store->head().hash, first_hash);
+  EXPECT_EQ(*store->stream_version("hazard-A"), StreamVersion(1));
+  append_committed(*store, {new_event("hazard-A", HazardClassified{Severity::major, false})});
+  auto second = store->read(Position(2));
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ(second->prev_hash, first_hash);
+  EXPECT_EQ(second->version, StreamVersion(2));
+  EXPECT_EQ(store->head().hash, second->hash);
+}
+
+TEST(EventStore, ScanVisitsInOrderFromAPosition) {
+  testing::TempDir dir;
+  auto store = open_store(dir.path());
+  for (int i = 0; i < 10; ++i) {
+    append_committed(*store, {new_event("hazard-" + std::to_string(i),
+                                        hazard_reported(std::to_string(i)))});
+  }
+  std::vector<std::uint64_t> seen;
+  ASSERT_TRUE(store->scan(Position(4), [&](Position p, std::string_view bytes) {
+    seen.push_back(p.value());
+    EXPECT_EQ(read_chain_fields(bytes)->position, p);
+    return p.value() < 8;
+  }).ok());
+  EXPECT_EQ(seen, (std::vector<std::uint64_t>{4, 5, 6, 7, 8}));
+}
+
+TEST(EventStore, SecondOpenIsRefusedAsInUse) {
+  testing::TempDir dir;
+  auto store = open_store(dir.path());
+  auto second = EventStore::open(StoreOptions{dir.path(), false, true});
+  ASSERT_FALSE(second.ok());
+  EXPECT_EQ(second.status().code(), ErrorCode::storage_error);
+  EXPECT_NE(second.status().message().find("is in use by another process (pid " +
+                                           std::to_string(::getpid()) + ")"),
+            std::string::npos)
+      << second.status().message();
+}
+
+TEST(EventStore, AnotherProcessIsRefusedAsInUse) {
+  testing::TempDir dir;
+  auto store = open_store(dir.path());
+  const pid_t child = ::fork();
+  if (child == 0) {
+    auto second = EventStore::open(StoreOptions{dir.path(), false, true});
+    const bool refused = !second.ok() &&
+                         second.status().message().find("in use") != std::string::npos;
+    ::_exit(refused ? 0 : 1);
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+TEST(EventStore, ReleasesTheLockWhenClosed) {
+  testing::TempDir dir;
+  open_store(dir.path()).reset();
+  EXPECT_NE(open_store(dir.path()), nullptr);
+}
+
+TEST(EventStore, MissingStoreIsNotFoundWithoutCreate) {
+  testing::TempDir dir;
+  auto store = EventStore::open(StoreOptions{dir.sub("none"), false, false});
+  EXPECT_EQ(store.status().code(), ErrorCode::not_found);
+}
+
+}  // namespace
+}  // namespace redline

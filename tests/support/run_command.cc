@@ -1,0 +1,51 @@
+#include "tests/support/run_command.h"
+
+#include <sys/wait.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "tests/support/temp_dir.h"
+
+namespace redline::testing {
+namespace {
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+}  // namespace
+
+std::string shell_quote(const std::string& text) {
+  std::string quoted = "'";
+  for (char c : text) {
+    if (c == '\'') {
+      quoted += "'\\''";
+    } else {
+      quoted += c;
+    }
+  }
+  return quoted + "'";
+}
+
+std::string redline_binary() { return REDLINE_BINARY; }
+
+CommandOutput run_command(const std::string& command, const std::string& stdin_text) {
+  TempDir io;
+  const std::string in_path = io.sub("stdin");
+  std::ofstream(in_path, std::ios::binary) << stdin_text;
+  const std::string full = "(" + command + ") <" + shell_quote(in_path) + " >" +
+                           shell_quote(io.sub("stdout")) + " 2>" + shell_quote(io.sub("stderr"));
+  const int status = std::system(full.c_str());
+  CommandOutput output;
+  output.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  output.out = slurp(io.sub("stdout"));
+  output.err = slurp(io.sub("stderr"));
+  return output;
+}
+
+}  // namespace redline::testing

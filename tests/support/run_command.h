@@ -1,0 +1,24 @@
+// Runs a command line through /bin/sh and captures its stdout, stderr and exit code.
+// For integration tests that drive the real `redline` binary; thread-compatible.
+#pragma once
+
+#include <string>
+
+namespace redline::testing {
+
+struct CommandOutput {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+// `command` is a shell command line; `stdin_text`, when given, is fed to its standard input.
+CommandOutput run_command(const std::string& command, const std::string& stdin_text = "");
+
+// The path of the built `redline` binary.
+std::string redline_binary();
+
+// Quotes one argument for /bin/sh.
+std::string shell_quote(const std::string& text);
+
+}  // namespace redline::testing

@@ -1,0 +1,14 @@
+// Registration of the `redline` subcommands. Each add_* function adds its subcommands to
+// the app; their callbacks run after parsing and leave the process exit code in *exit_code.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include "tools/cli/cli_context.h"
+
+namespace redline::cli {
+
+// init, events, history, audit verify.
+void add_store_commands(CLI::App& app, const GlobalOptions& globals, int* exit_code);
+
+}  // namespace redline::cli

@@ -1,0 +1,151 @@
+// `redline init`, `events`, `history` and `audit verify`.
+#include <iostream>
+
+#include "engine/audit.h"
+#include "events/codec.h"
+#include "events/json.h"
+#include "tools/cli/commands.h"
+#include "tools/cli/event_output.h"
+
+namespace redline::cli {
+namespace {
+
+struct EventsOptions {
+  std::uint64_t from = 1;
+  std::string type;
+  std::string stream;
+  std::string format = "human";
+};
+
+int run_init(CliContext& context) {
+  auto store = context.open_store(/*create=*/true);
+  if (!store.ok()) return report_error(store.status());
+  const ChainHead head = (*store)->head();
+  std::cout << "store ready at " << context.options().data_dir << " (head position "
+            << head.position.value() << ")\n";
+  return kExitOk;
+}
+
+int print_positions(const EventStore& store, const std::vector<Position>& positions,
+                    const EventsOptions& options, EventFormat format) {
+  for (Position position : positions) {
+    if (position.value() < options.from) continue;
+    auto envelope = store.read(position);
+    if (!envelope.ok()) return report_error(envelope.status());
+    if (!options.type.empty() && envelope->type() != options.type) continue;
+    print_event(std::cout, *envelope, format);
+  }
+  return kExitOk;
+}
+
+int run_events(CliContext& context, const EventsOptions& options) {
+  auto format = parse_event_format(options.format);
+  if (!format) {
+    std::cerr << "redline: --format must be human or jsonl, got '" << options.format << "'\n";
+    return kExitUsage;
+  }
+  if (!options.type.empty() && !make_event_of_type(options.type)) {
+    std::cerr << "redline: --type '" << options.type << "' is not an event type of the spec\n";
+    return kExitUsage;
+  }
+  auto store = context.open_store(/*create=*/false);
+  if (!store.ok()) return report_error(store.status());
+  if (!options.stream.empty()) {
+    auto positions = (*store)->stream_positions(options.stream);
+    if (!positions.ok()) return report_error(positions.status());
+    return print_positions(**store, *positions, options, *format);
+  }
+  Status failure;
+  Status scanned = (*store)->scan(Position(options.from), [&](Position, std::string_view bytes) {
+    if (!options.type.empty()) {
+      auto header = decode_header(bytes);
+      if (!header.ok()) {
+        failure = header.status();
+        return false;
+      }
+      if (header->type != options.type) return true;
+    }
+    auto envelope = decode_envelope(bytes);
+    if (!envelope.ok()) {
+      failure = envelope.status();
+      return false;
+    }
+    print_event(std::cout, *envelope, *format);
+    return true;
+  });
+  if (!scanned.ok()) return report_error(scanned);
+  if (!failure.ok()) return report_error(failure);
+  return kExitOk;
+}
+
+int run_history(CliContext& context, const std::string& stream, const std::string& format_text) {
+  auto format = parse_event_format(format_text);
+  if (!format) {
+    std::cerr << "redline: --format must be human or jsonl, got '" << format_text << "'\n";
+    return kExitUsage;
+  }
+  auto store = context.open_store(/*create=*/false);
+  if (!store.ok()) return report_error(store.status());
+  auto positions = (*store)->stream_positions(stream);
+  if (!positions.ok()) return report_error(positions.status());
+  if (positions->empty()) {
+    return report_error(Status(ErrorCode::not_found, "stream " + stream + " has no events"));
+  }
+  return print_positions(**store, *positions, EventsOptions{}, *format);
+}
+
+int run_audit_verify(CliContext& context) {
+  auto store = context.open_store(/*create=*/false);
+  if (!store.ok()) return report_error(store.status());
+  auto report = verify_chain(**store);
+  if (!report.ok()) return report_error(report.status());
+  if (!report->intact()) {
+    std::cout << "chain broken at position " << report->first_bad_position->value() << ": "
+              << report->problem << "\n";
+    return kExitIntegrity;
+  }
+  std::cout << "chain intact: " << report->events_checked << " events, head position "
+            << report->head.position.value() << ", hash " << to_hex(report->head.hash) << "\n";
+  return kExitOk;
+}
+
+}  // namespace
+
+void add_store_commands(CLI::App& app, const GlobalOptions& globals, int* exit_code) {
+  auto* init = app.add_subcommand("init", "create the store (idempotent)");
+  init->callback([&globals, exit_code] {
+    CliContext context(globals);
+    *exit_code = run_init(context);
+  });
+
+  auto events_options = std::make_shared<EventsOptions>();
+  auto* events = app.add_subcommand("events", "the log, in position order");
+  events->add_option("--from", events_options->from, "first position")->check(CLI::PositiveNumber);
+  events->add_option("--type", events_options->type, "only events of this type");
+  events->add_option("--stream", events_options->stream, "only events of this stream");
+  events->add_option("--format", events_options->format, "human or jsonl");
+  events->callback([&globals, events_options, exit_code] {
+    CliContext context(globals);
+    *exit_code = run_events(context, *events_options);
+  });
+
+  auto history_stream = std::make_shared<std::string>();
+  auto history_format = std::make_shared<std::string>("human");
+  auto* history = app.add_subcommand("history", "one stream's events, in version order");
+  history->add_option("stream", *history_stream, "stream id, e.g. hazard-H1")->required();
+  history->add_option("--format", *history_format, "human or jsonl");
+  history->callback([&globals, history_stream, history_format, exit_code] {
+    CliContext context(globals);
+    *exit_code = run_history(context, *history_stream, *history_format);
+  });
+
+  auto* audit = app.add_subcommand("audit", "integrity checks");
+  audit->require_subcommand(1);
+  auto* verify = audit->add_subcommand("verify", "check the hash chain");
+  verify->callback([&globals, exit_code] {
+    CliContext context(globals);
+    *exit_code = run_audit_verify(context);
+  });
+}
+
+}  // namespace redline::cli
