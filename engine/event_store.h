@@ -34,6 +34,18 @@ class WriteBatch;
 
 namespace redline {
 
+namespace internal {
+// Hash for maps keyed by std::string that are looked up with string_view (no allocation).
+struct StringHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const noexcept {
+    return std::hash<std::string_view>{}(s);
+  }
+};
+using StreamVersionMap =
+    std::unordered_map<std::string, StreamVersion, StringHash, std::equal_to<>>;
+}  // namespace internal
+
 struct StoreOptions {
   // Folder of the store. Created when missing and create_if_missing is set.
   std::string path = "redline-data";
@@ -153,7 +165,7 @@ class EventStore {
   mutable std::mutex state_mutex_;  // guards head_ and version_cache_
   ChainHead head_;
   // Committed stream versions seen so far; bounded, cleared when it grows past a limit.
-  std::unordered_map<std::string, StreamVersion> version_cache_;
+  internal::StreamVersionMap version_cache_;
 };
 
 }  // namespace redline

@@ -28,12 +28,16 @@ std::optional<Position> position_from_log_key(std::string_view key) {
   return Position(*value);
 }
 
+void append_stream_key(std::string* out, std::string_view stream, StreamVersion version) {
+  out->append(stream);
+  out->push_back('\0');
+  append_u64_be(out, version.value());
+}
+
 std::string stream_key(std::string_view stream, StreamVersion version) {
   std::string key;
   key.reserve(stream.size() + 9);
-  key.append(stream);
-  key.push_back('\0');
-  append_u64_be(&key, version.value());
+  append_stream_key(&key, stream, version);
   return key;
 }
 

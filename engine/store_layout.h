@@ -47,6 +47,7 @@ std::string log_key(Position position);
 std::optional<Position> position_from_log_key(std::string_view key);
 
 std::string stream_key(std::string_view stream, StreamVersion version);
+void append_stream_key(std::string* out, std::string_view stream, StreamVersion version);
 // The smallest and largest possible keys of a stream, for range reads.
 std::string stream_key_first(std::string_view stream);
 std::string stream_key_last(std::string_view stream);

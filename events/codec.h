@@ -2,8 +2,9 @@
 // Kafka, and decoding them back. The hash chain is computed over exactly these bytes.
 // Functions are thread-safe (each thread keeps its own buffers and hasher).
 //
-// ENVELOPE BYTE FORMAT (format 1). All integers little-endian; cereal's BinaryArchive
-// writes strings as u64 length + bytes, optionals as u8 presence + value, enums as u8.
+// ENVELOPE BYTE FORMAT (format 1). All integers little-endian; the body is cereal's binary
+// format (events/archives.h): strings as u64 length + bytes, optionals as u8 presence +
+// value, enums as u8, vectors as u64 count + elements.
 //
 //   offset  size  field
 //   0       1     format            = 1
@@ -28,7 +29,7 @@
 #include <string>
 #include <string_view>
 
-#include "events/bounded_archive.h"
+#include "events/archives.h"
 #include "events/envelope.h"
 #include "events/status.h"
 
@@ -54,6 +55,10 @@ Hash encode_envelope(const NewEvent& event, const CommitStamp& stamp, std::strin
 
 // Full decode: envelope and data, upcast to the current schema of its type.
 Result<Envelope> decode_envelope(std::string_view bytes);
+
+// The same into *out, reusing its strings and vectors: the fast path of replays, which
+// decode millions of events into one Envelope. On failure *out is unspecified.
+Status decode_envelope_into(std::string_view bytes, Envelope* out);
 
 // The fields fixed by offset, read without decoding the body. Fails on a short value.
 struct ChainFields {
@@ -84,8 +89,27 @@ Result<EnvelopeHeader> decode_header(std::string_view bytes);
 
 namespace internal {
 
-// Reads the header fields from `archive` into `header` (shared by the decoders).
-void load_header_body(BoundedInputArchive& archive, EnvelopeHeader* header);
+// Reads the header fields from `archive` into `target` (an EnvelopeHeader or an Envelope)
+// and the type name into `type` (shared by the decoders).
+template <class Target>
+void load_header_body(BoundedInputArchive& archive, Target* target, std::string* type) {
+  std::uint64_t version = 0;
+  std::uint8_t role = 0;
+  std::optional<std::uint64_t> caused_by;
+  std::int64_t occurred_at = 0;
+  std::int64_t recorded_at = 0;
+  archive(target->stream, version, *type, target->schema, occurred_at, recorded_at,
+          target->actor.id, role, target->command_id, caused_by, target->rule);
+  target->version = StreamVersion(version);
+  target->occurred_at = Timestamp(occurred_at);
+  target->recorded_at = Timestamp(recorded_at);
+  target->actor.role = static_cast<Role>(role);
+  if (!is_valid(target->actor.role)) {
+    throw cereal::Exception("actor role byte " + std::to_string(role) + " is not a role");
+  }
+  target->caused_by.reset();
+  if (caused_by) target->caused_by = Position(*caused_by);
+}
 
 }  // namespace internal
 
@@ -99,7 +123,7 @@ Result<T> decode_data_as(std::string_view bytes) {
   try {
     BoundedInputArchive archive(bytes.substr(kBodyOffset, bytes.size() - kBodyOffset - kHashSize));
     EnvelopeHeader header;
-    internal::load_header_body(archive, &header);
+    internal::load_header_body(archive, &header, &header.type);
     T value;
     archive(value);
     return value;

@@ -8,10 +8,9 @@ namespace redline {
 namespace {
 
 template <std::size_t... I>
-auto make_factories(std::index_sequence<I...>) {
-  using Factory = Event (*)();
-  return std::array<Factory, sizeof...(I)>{
-      +[]() -> Event { return Event(std::in_place_index<I>); }...};
+auto make_emplacers(std::index_sequence<I...>) {
+  using Emplacer = void (*)(Event&);
+  return std::array<Emplacer, sizeof...(I)>{+[](Event& event) { event.emplace<I>(); }...};
 }
 
 template <std::size_t... I>
@@ -44,12 +43,16 @@ std::uint32_t current_schema(const Event& event) {
       event);
 }
 
-std::optional<Event> make_event_of_type(std::string_view type_name) {
-  static const auto factories = make_factories(kIndices);
+std::optional<std::size_t> event_type_index(std::string_view type_name) {
   const auto& by_name = type_index_by_name();
   auto found = by_name.find(type_name);
   if (found == by_name.end()) return std::nullopt;
-  return factories[found->second]();
+  return found->second;
+}
+
+void emplace_default_event(Event& event, std::size_t index) {
+  static const auto emplacers = make_emplacers(kIndices);
+  emplacers.at(index)(event);
 }
 
 bool is_alert_type(std::string_view type_name) {

@@ -406,8 +406,11 @@ std::string_view event_type_name(const Event& event);
 // The schema version new events of this type are written with (its CEREAL_CLASS_VERSION).
 std::uint32_t current_schema(const Event& event);
 
-// An Event holding a default-constructed value of the named type; nullopt for unknown names.
-std::optional<Event> make_event_of_type(std::string_view type_name);
+// The variant index of the named type; nullopt for names that are not event types.
+std::optional<std::size_t> event_type_index(std::string_view type_name);
+
+// Replaces `event` with a default-constructed value of the type at `index`.
+void emplace_default_event(Event& event, std::size_t index);
 
 // True for the alert types of SPEC §2.
 bool is_alert_type(std::string_view type_name);

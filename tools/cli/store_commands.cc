@@ -44,7 +44,7 @@ int run_events(CliContext& context, const EventsOptions& options) {
     std::cerr << "redline: --format must be human or jsonl, got '" << options.format << "'\n";
     return kExitUsage;
   }
-  if (!options.type.empty() && !make_event_of_type(options.type)) {
+  if (!options.type.empty() && !event_type_index(options.type)) {
     std::cerr << "redline: --type '" << options.type << "' is not an event type of the spec\n";
     return kExitUsage;
   }
