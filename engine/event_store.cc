@@ -12,6 +12,7 @@
 #include <cstring>
 #include <filesystem>
 
+#include "engine/commit_pipeline.h"
 #include "engine/store_layout.h"
 #include "engine/store_lock.h"
 #include "events/codec.h"
@@ -20,7 +21,6 @@ namespace redline {
 namespace {
 
 constexpr std::size_t kVersionCacheLimit = 1'000'000;
-constexpr std::size_t kMaxStreamIdBytes = 256;
 
 std::shared_ptr<spdlog::logger> store_logger() {
   static auto logger = [] {
@@ -37,31 +37,7 @@ Status storage_error(std::string_view what, const rocksdb::Status& s) {
   return Status(ErrorCode::storage_error, std::string(what) + ": " + s.ToString());
 }
 
-std::string encode_head(const ChainHead& head) {
-  std::string value;
-  layout::append_u64_be(&value, head.position.value());
-  value.append(reinterpret_cast<const char*>(head.hash.data()), head.hash.size());
-  return value;
-}
-
 rocksdb::Slice slice(std::string_view s) { return rocksdb::Slice(s.data(), s.size()); }
-
-void encode_u64_be(char* out, std::uint64_t value) {
-  for (int i = 7; i >= 0; --i) {
-    out[i] = static_cast<char>(value & 0xFF);
-    value >>= 8;
-  }
-}
-
-Status check_stream_id(std::string_view stream) {
-  if (stream.empty() || stream.size() > kMaxStreamIdBytes ||
-      stream.find('\0') != std::string_view::npos) {
-    return Status(ErrorCode::invalid_field,
-                  "stream id must be 1-" + std::to_string(kMaxStreamIdBytes) +
-                      " bytes without NUL");
-  }
-  return Status::Ok();
-}
 
 // The stream id of a streams-family key (the key without its 0x00 and u64 version).
 class StreamIdPrefix : public rocksdb::SliceTransform {
@@ -103,6 +79,7 @@ EventStore::EventStore(StoreOptions options, int lock_fd)
     : options_(std::move(options)), lock_fd_(lock_fd), families_(std::make_unique<Families>()) {}
 
 EventStore::~EventStore() {
+  pipeline_.reset();  // finishes every handed-off write first
   if (db_) {
     for (auto* handle : families_->handles) {
       db_->DestroyColumnFamilyHandle(handle);
@@ -126,10 +103,10 @@ Result<std::unique_ptr<EventStore>> EventStore::open(const StoreOptions& options
     return Status(ErrorCode::storage_error,
                   "cannot create store folder " + options.path + ": " + ec.message());
   }
-  auto lock = acquire_store_lock(options.path);
-  if (!lock.ok()) return lock.status();
+  auto process_lock = acquire_store_lock(options.path);
+  if (!process_lock.ok()) return process_lock.status();
 
-  std::unique_ptr<EventStore> store(new EventStore(options, *lock));
+  std::unique_ptr<EventStore> store(new EventStore(options, *process_lock));
 
   rocksdb::Options db_options;
   db_options.create_if_missing = true;
@@ -212,6 +189,14 @@ Result<std::unique_ptr<EventStore>> EventStore::open(const StoreOptions& options
                       : "event at position " + last_text + " is beyond the head record (" +
                             head_text + ")");
   }
+  EventStore* self = store.get();
+  store->pipeline_ = std::make_unique<internal::CommitPipeline>(
+      raw, options.sync,
+      [self] {
+        std::lock_guard state_lock(self->state_mutex_);
+        return self->epoch_;
+      },
+      [self] { self->on_write_failed(); });
   store_logger()->debug("opened {} at position {}", options.path,
                         store->head_.position.value());
   return store;
@@ -226,8 +211,6 @@ rocksdb::ColumnFamilyHandle* EventStore::family(std::string_view name) const {
   auto found = families_->by_name.find(std::string(name));
   return found == families_->by_name.end() ? nullptr : found->second;
 }
-
-StoreTransaction EventStore::begin_transaction() { return StoreTransaction(this); }
 
 Result<StreamVersion> EventStore::load_stream_version(std::string_view stream) const {
   // Most streams seen for the first time are new (a hazard being reported): a point lookup
@@ -253,6 +236,45 @@ Result<StreamVersion> EventStore::load_stream_version(std::string_view stream) c
   }
   if (!it->status().ok()) return storage_error("cannot read stream index", it->status());
   return version;
+}
+
+Result<StreamVersion> EventStore::pending_stream_version(std::string_view stream) const {
+  {
+    std::lock_guard lock(state_mutex_);
+    for (auto batch = in_flight_.rbegin(); batch != in_flight_.rend(); ++batch) {
+      auto found = (*batch)->versions.find(stream);
+      if (found != (*batch)->versions.end()) return found->second;
+    }
+  }
+  return stream_version(stream);
+}
+
+Result<std::optional<std::string>> EventStore::pending_command_result(
+    std::string_view command_id) const {
+  {
+    std::lock_guard lock(state_mutex_);
+    for (auto batch = in_flight_.rbegin(); batch != in_flight_.rend(); ++batch) {
+      auto found = (*batch)->command_results.find(std::string(command_id));
+      if (found != (*batch)->command_results.end()) return std::optional(found->second);
+    }
+  }
+  return command_result(command_id);
+}
+
+void EventStore::on_written(const std::shared_ptr<const InFlight>& batch) {
+  std::lock_guard lock(state_mutex_);
+  head_ = batch->head;
+  if (version_cache_.size() + batch->versions.size() > kVersionCacheLimit) {
+    version_cache_.clear();
+  }
+  for (const auto& [stream, version] : batch->versions) version_cache_[stream] = version;
+  if (!in_flight_.empty() && in_flight_.front() == batch) in_flight_.pop_front();
+}
+
+void EventStore::on_write_failed() {
+  std::lock_guard lock(state_mutex_);
+  ++epoch_;
+  in_flight_.clear();
 }
 
 Result<StreamVersion> EventStore::stream_version(std::string_view stream) const {
@@ -326,154 +348,6 @@ Result<std::vector<Position>> EventStore::stream_positions(std::string_view stre
   }
   if (!it->status().ok()) return storage_error("cannot read stream index", it->status());
   return positions;
-}
-
-// ---- StoreTransaction ----
-
-struct StoreTransaction::State {
-  EventStore* store = nullptr;
-  std::unique_lock<std::mutex> writer_lock;
-  rocksdb::WriteBatch batch;
-  ChainHead head;  // staged head
-  internal::StreamVersionMap versions;                            // staged versions
-  std::unordered_map<std::string, std::string> command_results;  // staged results
-  std::size_t staged_events = 0;
-  // Reused buffers of the append path.
-  std::string encoded;
-  std::string stream_key;
-  std::vector<std::pair<std::string_view, StreamVersion>> append_versions;
-};
-
-StoreTransaction::StoreTransaction(EventStore* store) : state_(std::make_unique<State>()) {
-  state_->store = store;
-  state_->writer_lock = std::unique_lock(store->writer_mutex_);
-  state_->head = store->head();
-}
-
-StoreTransaction::StoreTransaction(StoreTransaction&&) noexcept = default;
-StoreTransaction::~StoreTransaction() = default;
-
-Position StoreTransaction::next_position() const { return state_->head.position.next(); }
-
-std::size_t StoreTransaction::staged_event_count() const { return state_->staged_events; }
-
-Result<StreamVersion> StoreTransaction::stream_version(std::string_view stream) {
-  auto staged = state_->versions.find(stream);
-  if (staged != state_->versions.end()) return staged->second;
-  return state_->store->stream_version(stream);
-}
-
-Result<std::optional<std::string>> StoreTransaction::command_result(std::string_view command_id) {
-  auto staged = state_->command_results.find(std::string(command_id));
-  if (staged != state_->command_results.end()) {
-    return std::optional<std::string>(staged->second);
-  }
-  return state_->store->command_result(command_id);
-}
-
-Result<StagedAppend> StoreTransaction::append(std::span<const NewEvent> events,
-                                              std::optional<StreamVersion> expected_version) {
-  if (events.empty()) return Status(ErrorCode::invalid_field, "an append needs events");
-  // Validate everything before staging anything: an append is all or nothing. An append
-  // touches a handful of streams, so a small vector beats a map here.
-  auto& versions = state_->append_versions;
-  versions.clear();
-  auto version_of = [&versions](std::string_view stream) -> StreamVersion* {
-    for (auto& [name, version] : versions) {
-      if (name == stream) return &version;
-    }
-    return nullptr;
-  };
-  for (const auto& event : events) {
-    REDLINE_RETURN_IF_ERROR(check_stream_id(event.stream));
-    if (version_of(event.stream) == nullptr) {
-      auto current = stream_version(event.stream);
-      if (!current.ok()) return current.status();
-      versions.emplace_back(event.stream, *current);
-    }
-  }
-  const auto& first_stream = events.front().stream;
-  const StreamVersion first_current = *version_of(first_stream);
-  if (expected_version && first_current != *expected_version) {
-    return Status(ErrorCode::conflict,
-                  "stream " + first_stream + " is at version " +
-                      std::to_string(first_current.value()) + ", expected " +
-                      std::to_string(expected_version->value()));
-  }
-
-  StagedAppend staged;
-  staged.stream = first_stream;
-  staged.first_position = next_position();
-  staged.types.reserve(events.size());
-  auto* families = state_->store->families_.get();
-  const Timestamp recorded_at = now_utc();
-  for (const auto& event : events) {
-    StreamVersion& version = *version_of(event.stream);
-    version = version.next();
-    const CommitStamp stamp{next_position(), version, recorded_at, state_->head.hash};
-    state_->encoded.clear();
-    const Hash hash = encode_envelope(event, stamp, &state_->encoded);
-    char position_key[8];
-    encode_u64_be(position_key, stamp.position.value());
-    const rocksdb::Slice position_slice(position_key, sizeof position_key);
-    state_->batch.Put(families->log, position_slice, state_->encoded);
-    state_->stream_key.clear();
-    layout::append_stream_key(&state_->stream_key, event.stream, version);
-    state_->batch.Put(families->streams, state_->stream_key, position_slice);
-    state_->head = ChainHead{stamp.position, hash};
-    staged.types.emplace_back(event_type_name(event.data));
-    ++state_->staged_events;
-  }
-  for (const auto& [stream, version] : versions) {
-    auto found = state_->versions.find(stream);
-    if (found != state_->versions.end()) {
-      found->second = version;
-    } else {
-      state_->versions.emplace(std::string(stream), version);
-    }
-  }
-  staged.last_position = state_->head.position;
-  staged.version = *version_of(first_stream);
-  return staged;
-}
-
-void StoreTransaction::remember_command(std::string_view command_id, std::string_view result) {
-  state_->batch.Put(state_->store->families_->commands, slice(command_id), slice(result));
-  state_->command_results[std::string(command_id)] = std::string(result);
-}
-
-Status StoreTransaction::commit() {
-  EventStore* store = state_->store;
-  if (state_->batch.Count() == 0) return Status::Ok();
-  state_->batch.Put(store->families_->meta, slice(layout::kHeadKey), encode_head(state_->head));
-  rocksdb::WriteOptions write_options;
-  write_options.sync = store->options_.sync;
-  auto s = store->db_->Write(write_options, &state_->batch);
-  if (!s.ok()) {
-    rollback();
-    return storage_error("commit failed, nothing was written", s);
-  }
-  {
-    std::lock_guard lock(store->state_mutex_);
-    store->head_ = state_->head;
-    if (store->version_cache_.size() + state_->versions.size() > kVersionCacheLimit) {
-      store->version_cache_.clear();
-    }
-    for (auto& [stream, version] : state_->versions) store->version_cache_[stream] = version;
-  }
-  state_->batch.Clear();
-  state_->versions.clear();
-  state_->command_results.clear();
-  state_->staged_events = 0;
-  return Status::Ok();
-}
-
-void StoreTransaction::rollback() {
-  state_->batch.Clear();
-  state_->versions.clear();
-  state_->command_results.clear();
-  state_->staged_events = 0;
-  state_->head = state_->store->head();
 }
 
 }  // namespace redline

@@ -1,8 +1,11 @@
 // EventStore: the RocksDB-backed event log, the source of truth (layout in
 // engine/store_layout.h, bytes in events/codec.h). It owns the RocksDB instance, the
-// process lock on the store folder, the head of the hash chain and a cache of stream
-// versions. Thread-safe: reads may run from any thread; writes go through one
-// StoreTransaction at a time (begin_transaction blocks while another is open).
+// process lock on the store folder, the head of the hash chain, a cache of stream versions
+// and the commit pipeline (a thread that writes committed transactions in order).
+// Thread-safe: reads may run from any thread; writes go through one open StoreTransaction
+// at a time (begin_transaction blocks while another is open). A committed transaction may
+// still be on its way to disk (commit_async) while the next one is prepared; the next one
+// sees its events, and if the write fails the next one fails too.
 //
 // Example:
 //   auto store = EventStore::open({.path = "redline-data", .sync = true});
@@ -12,7 +15,10 @@
 //   if (staged.ok()) REDLINE_RETURN_IF_ERROR(txn.commit());
 #pragma once
 
+#include <cstdint>
+#include <deque>
 #include <functional>
+#include <future>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -35,6 +41,7 @@ class WriteBatch;
 namespace redline {
 
 namespace internal {
+class CommitPipeline;
 // Hash for maps keyed by std::string that are looked up with string_view (no allocation).
 struct StringHash {
   using is_transparent = void;
@@ -74,8 +81,9 @@ struct StagedAppend {
 class EventStore;
 
 // A group of appends committed as one RocksDB WriteBatch: all of it or none of it, and one
-// fsync for all. Holds the store's writer lock until committed, rolled back or destroyed
-// (destruction without commit rolls back). Not thread-safe; use from one thread.
+// fsync for all. Holds the store's writer lock until committed or destroyed (destruction
+// without commit writes nothing). After commit the transaction is finished. Not
+// thread-safe; use from one thread.
 class StoreTransaction {
  public:
   StoreTransaction(StoreTransaction&&) noexcept;
@@ -99,10 +107,14 @@ class StoreTransaction {
 
   std::size_t staged_event_count() const;
 
-  // Writes everything staged in one WriteBatch (fsync per StoreOptions::sync). On failure
-  // nothing is written and the store's state is unchanged (`storage_error`).
+  // Writes everything staged in one WriteBatch (fsync per StoreOptions::sync) and waits
+  // for it. On failure nothing of it is written (`storage_error`).
   Status commit();
-  // Drops everything staged.
+  // Hands everything staged to the commit pipeline and returns at once, releasing the
+  // writer lock so the next transaction can be prepared on top of this one. The future
+  // says whether it reached disk; nothing may be reported as committed before it does.
+  std::future<Status> commit_async();
+  // Drops everything staged; the transaction stays open.
   void rollback();
 
  private:
@@ -153,19 +165,34 @@ class EventStore {
  private:
   friend class StoreTransaction;
   struct Families;
+  // What a handed-off transaction changed, visible to the next transactions until it is on
+  // disk (or failed).
+  struct InFlight {
+    ChainHead head;
+    internal::StreamVersionMap versions;
+    std::unordered_map<std::string, std::string> command_results;
+  };
   EventStore(StoreOptions options, int lock_fd);
   Result<StreamVersion> load_stream_version(std::string_view stream) const;
+  // Pending (in-flight) state first, then the durable state.
+  Result<StreamVersion> pending_stream_version(std::string_view stream) const;
+  Result<std::optional<std::string>> pending_command_result(std::string_view command_id) const;
+  void on_written(const std::shared_ptr<const InFlight>& batch);
+  void on_write_failed();
 
   StoreOptions options_;
   int lock_fd_ = -1;
   std::unique_ptr<rocksdb::DB> db_;
   std::unique_ptr<Families> families_;
 
-  std::mutex writer_mutex_;        // held by the open StoreTransaction
-  mutable std::mutex state_mutex_;  // guards head_ and version_cache_
-  ChainHead head_;
-  // Committed stream versions seen so far; bounded, cleared when it grows past a limit.
+  std::mutex writer_mutex_;         // held by the open StoreTransaction
+  mutable std::mutex state_mutex_;  // guards everything below
+  ChainHead head_;                  // durable
+  // Durable stream versions seen so far; bounded, cleared when it grows past a limit.
   internal::StreamVersionMap version_cache_;
+  std::deque<std::shared_ptr<const InFlight>> in_flight_;  // oldest first
+  std::uint64_t epoch_ = 0;  // bumped by a failed write: later batches are refused
+  std::unique_ptr<internal::CommitPipeline> pipeline_;  // last: stops before the rest
 };
 
 }  // namespace redline

@@ -209,3 +209,69 @@ TEST(EventStore, MissingStoreIsNotFoundWithoutCreate) {
 
 }  // namespace
 }  // namespace redline
+
+namespace redline {
+namespace {
+
+TEST(EventStorePipeline, NextTransactionBuildsOnOneStillBeingWritten) {
+  testing::TempDir dir;
+  auto store = open_store(dir.path(), /*sync=*/true);
+  std::vector<std::future<Status>> pending;
+  for (int batch = 0; batch < 20; ++batch) {
+    auto txn = store->begin_transaction();
+    // What earlier, possibly unwritten, batches staged is visible here.
+    EXPECT_EQ(txn.next_position(), Position(static_cast<std::uint64_t>(batch) * 10 + 1));
+    EXPECT_EQ(*txn.stream_version("hazard-A"), StreamVersion(static_cast<std::uint64_t>(batch) * 10));
+    if (batch > 0) {
+      EXPECT_EQ(*txn.command_result("batch-" + std::to_string(batch - 1)),
+                std::optional<std::string>("done"));
+    }
+    for (int i = 0; i < 10; ++i) {
+      ASSERT_TRUE(txn.append(std::vector{new_event("hazard-A", RectificationProgressed{"步"})},
+                             std::nullopt).ok());
+    }
+    txn.remember_command("batch-" + std::to_string(batch), "done");
+    pending.push_back(txn.commit_async());
+  }
+  for (auto& done : pending) EXPECT_TRUE(done.get().ok());
+  EXPECT_EQ(store->head().position, Position(200));
+  Hash previous{};
+  for (std::uint64_t p = 1; p <= 200; ++p) {
+    auto e = store->read(Position(p));
+    ASSERT_TRUE(e.ok());
+    EXPECT_EQ(e->prev_hash, previous);
+    EXPECT_EQ(e->version, StreamVersion(p));
+    previous = e->hash;
+  }
+  EXPECT_EQ(store->head().hash, previous);
+}
+
+TEST(EventStorePipeline, ClosingTheStoreFinishesHandedOffWrites) {
+  testing::TempDir dir;
+  std::future<Status> done;
+  {
+    auto store = open_store(dir.path(), /*sync=*/true);
+    auto txn = store->begin_transaction();
+    ASSERT_TRUE(txn.append(std::vector{new_event("hazard-A", hazard_reported("A"))},
+                           std::nullopt).ok());
+    done = txn.commit_async();
+  }
+  EXPECT_TRUE(done.get().ok());
+  auto store = open_store(dir.path());
+  EXPECT_EQ(store->head().position, Position(1));
+}
+
+TEST(EventStorePipeline, ACommittedTransactionTakesNoMoreAppends) {
+  testing::TempDir dir;
+  auto store = open_store(dir.path());
+  auto txn = store->begin_transaction();
+  ASSERT_TRUE(txn.commit().ok());
+  auto late = txn.append(std::vector{new_event("hazard-A", hazard_reported("A"))}, std::nullopt);
+  EXPECT_EQ(late.status().code(), ErrorCode::invalid_transition);
+  // And the writer lock was released with the commit.
+  auto next = store->begin_transaction();
+  EXPECT_EQ(next.next_position(), Position(1));
+}
+
+}  // namespace
+}  // namespace redline

@@ -1,0 +1,21 @@
+// Replay: every event of the log in position order, decoded, handed to a visitor. Reading
+// RocksDB and decoding run on two threads (a reader fills chunks of raw envelopes while the
+// caller's thread decodes the previous chunk), so a full replay costs about the larger of
+// the two rather than their sum. The visitor runs on the calling thread, in order.
+// Reads only; safe beside a writer.
+#pragma once
+
+#include <functional>
+
+#include "engine/event_store.h"
+
+namespace redline {
+
+// The envelope is valid only during the call; return false to stop early.
+using EnvelopeVisitor = std::function<bool(const Envelope& envelope)>;
+
+// Replays from `from` (inclusive) to the head as of the call. `corruption` names the first
+// event that does not decode; `storage_error` when RocksDB fails.
+Status replay(const EventStore& store, Position from, const EnvelopeVisitor& visitor);
+
+}  // namespace redline

@@ -1,0 +1,92 @@
+#include "engine/replay.h"
+
+#include <gtest/gtest.h>
+
+#include "events/codec.h"
+#include "tests/support/raw_rocksdb.h"
+#include "tests/support/sample_events.h"
+#include "tests/support/temp_dir.h"
+
+namespace redline {
+namespace {
+
+// 5,000 events (several replay chunks) over 7 streams, alternating types.
+void fill(EventStore& store, int count) {
+  auto txn = store.begin_transaction();
+  for (int i = 0; i < count; ++i) {
+    const std::string id = "H-" + std::to_string(i % 7);
+    Event data = i % 2 == 0 ? Event(testing::hazard_reported(id))
+                            : Event(RectificationProgressed{"第" + std::to_string(i) + "步"});
+    ASSERT_TRUE(txn.append(std::vector{testing::new_event("hazard-" + id, data)}, std::nullopt).ok());
+  }
+  ASSERT_TRUE(txn.commit().ok());
+}
+
+std::unique_ptr<EventStore> open(const std::string& path) {
+  auto store = EventStore::open(StoreOptions{path, false, true});
+  EXPECT_TRUE(store.ok()) << store.status().to_string();
+  return std::move(store).value();
+}
+
+TEST(Replay, VisitsEveryEventInOrderAndDecodesIt) {
+  testing::TempDir dir;
+  auto store = open(dir.path());
+  fill(*store, 5000);
+  std::uint64_t expected = 1;
+  Hash previous{};
+  ASSERT_TRUE(replay(*store, Position(1), [&](const Envelope& e) {
+    EXPECT_EQ(e.position.value(), expected);
+    EXPECT_EQ(e.prev_hash, previous);
+    if (expected % 2 == 0) {
+      EXPECT_EQ(std::get<RectificationProgressed>(e.data).note,
+                "第" + std::to_string(expected - 1) + "步");
+    } else {
+      EXPECT_EQ(e.type(), "HazardReported");
+    }
+    previous = e.hash;
+    ++expected;
+    return true;
+  }).ok());
+  EXPECT_EQ(expected, 5001u);
+}
+
+TEST(Replay, StartsAtAPositionAndStopsWhenAsked) {
+  testing::TempDir dir;
+  auto store = open(dir.path());
+  fill(*store, 5000);
+  std::vector<std::uint64_t> seen;
+  ASSERT_TRUE(replay(*store, Position(2040), [&](const Envelope& e) {
+    seen.push_back(e.position.value());
+    return e.position.value() < 2060;
+  }).ok());
+  ASSERT_EQ(seen.size(), 21u);
+  EXPECT_EQ(seen.front(), 2040u);
+  EXPECT_EQ(seen.back(), 2060u);
+  int visits = 0;
+  ASSERT_TRUE(replay(*store, Position(5001), [&](const Envelope&) { return ++visits > 0; }).ok());
+  EXPECT_EQ(visits, 0);
+}
+
+TEST(Replay, NamesTheFirstUndecodableEvent) {
+  testing::TempDir dir;
+  {
+    auto store = open(dir.path());
+    fill(*store, 3000);
+  }
+  {
+    testing::RawRocksDb raw(dir.path());
+    raw.put_log(2500, raw.get_log(2500).substr(0, 60) + std::string(40, '\xff'));
+  }
+  auto store = open(dir.path());
+  std::uint64_t last = 0;
+  Status replayed = replay(*store, Position(1), [&](const Envelope& e) {
+    last = e.position.value();
+    return true;
+  });
+  EXPECT_EQ(replayed.code(), ErrorCode::corruption);
+  EXPECT_NE(replayed.message().find("position 2500"), std::string::npos) << replayed.message();
+  EXPECT_EQ(last, 2499u);
+}
+
+}  // namespace
+}  // namespace redline
