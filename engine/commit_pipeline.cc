@@ -1,5 +1,7 @@
 #include "engine/commit_pipeline.h"
 
+#include <pthread.h>
+
 namespace redline::internal {
 
 CommitPipeline::CommitPipeline(rocksdb::DB* db, bool sync,
@@ -31,6 +33,7 @@ std::future<Status> CommitPipeline::submit(std::unique_ptr<Job> job) {
 }
 
 void CommitPipeline::run() {
+  pthread_setname_np(pthread_self(), "redline-commit");
   rocksdb::WriteOptions write_options;
   write_options.sync = sync_;
   for (;;) {

@@ -68,7 +68,9 @@ rocksdb::ColumnFamilyOptions streams_family_options(const rocksdb::ColumnFamilyO
 
 struct EventStore::Families {
   std::vector<rocksdb::ColumnFamilyHandle*> handles;  // owned; destroyed before the DB
-  std::unordered_map<std::string, rocksdb::ColumnFamilyHandle*> by_name;
+  std::unordered_map<std::string, rocksdb::ColumnFamilyHandle*, internal::StringHash,
+                     std::equal_to<>>
+      by_name;
   rocksdb::ColumnFamilyHandle* log = nullptr;
   rocksdb::ColumnFamilyHandle* streams = nullptr;
   rocksdb::ColumnFamilyHandle* commands = nullptr;
@@ -208,7 +210,7 @@ ChainHead EventStore::head() const {
 }
 
 rocksdb::ColumnFamilyHandle* EventStore::family(std::string_view name) const {
-  auto found = families_->by_name.find(std::string(name));
+  auto found = families_->by_name.find(name);
   return found == families_->by_name.end() ? nullptr : found->second;
 }
 

@@ -48,6 +48,8 @@ struct StoreTransaction::State {
   bool finished = false;
   std::uint64_t epoch = 0;
   ChainHead base;  // the head this transaction builds on
+  rocksdb::ColumnFamilyHandle* log = nullptr;
+  rocksdb::ColumnFamilyHandle* streams = nullptr;
   std::unique_ptr<internal::CommitPipeline::Job> job = std::make_unique<internal::CommitPipeline::Job>();
   std::shared_ptr<EventStore::InFlight> staged = std::make_shared<EventStore::InFlight>();
   std::size_t staged_events = 0;
@@ -61,6 +63,8 @@ StoreTransaction EventStore::begin_transaction() { return StoreTransaction(this)
 
 StoreTransaction::StoreTransaction(EventStore* store) : state_(std::make_unique<State>()) {
   state_->store = store;
+  state_->log = store->family(layout::kLogFamily);
+  state_->streams = store->family(layout::kStreamsFamily);
   state_->writer_lock = std::unique_lock(store->writer_mutex_);
   std::lock_guard lock(store->state_mutex_);
   state_->epoch = store->epoch_;
@@ -128,8 +132,6 @@ Result<StagedAppend> StoreTransaction::append(std::span<const NewEvent> events,
   staged.stream = first_stream;
   staged.first_position = next_position();
   staged.types.reserve(events.size());
-  auto* log = state_->store->family(layout::kLogFamily);
-  auto* streams = state_->store->family(layout::kStreamsFamily);
   auto& head = state_->staged->head;
   const Timestamp recorded_at = now_utc();
   for (const auto& event : events) {
@@ -141,10 +143,10 @@ Result<StagedAppend> StoreTransaction::append(std::span<const NewEvent> events,
     char position_key[8];
     encode_u64_be(position_key, stamp.position.value());
     const rocksdb::Slice position_slice(position_key, sizeof position_key);
-    state_->job->batch.Put(log, position_slice, state_->encoded);
+    state_->job->batch.Put(state_->log, position_slice, state_->encoded);
     state_->stream_key.clear();
     layout::append_stream_key(&state_->stream_key, event.stream, version);
-    state_->job->batch.Put(streams, state_->stream_key, position_slice);
+    state_->job->batch.Put(state_->streams, state_->stream_key, position_slice);
     head = ChainHead{stamp.position, hash};
     staged.types.emplace_back(event_type_name(event.data));
     ++state_->staged_events;

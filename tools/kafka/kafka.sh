@@ -39,7 +39,7 @@ fetch() {
   if [ -f "$lib/.complete" ]; then return 0; fi
   mkdir -p "$lib"
   echo "kafka: fetching the broker's jars from Maven Central into $lib"
-  mvn -q -f "$here/pom.xml" dependency:copy-dependencies -DoutputDirectory="$lib" \
+  mvn -q -B -f "$here/pom.xml" dependency:copy-dependencies -DoutputDirectory="$lib" \
     -Dmdep.overWriteReleases=false
   touch "$lib/.complete"
 }
