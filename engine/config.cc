@@ -99,6 +99,23 @@ Result<Config> parse_config(std::string_view toml_text, const std::string& sourc
   REDLINE_RETURN_IF_ERROR(
       kafka.read_positive_int("replication_factor", &config.kafka.replication_factor));
   REDLINE_RETURN_IF_ERROR(kafka.reject_unknown());
+
+  TableReader rules(root["rules"].as_table(), "rules", source);
+  RulesConfig& r = config.rules;
+  REDLINE_RETURN_IF_ERROR(
+      rules.read_positive_int("general_rectification_days", &r.general_rectification_days));
+  REDLINE_RETURN_IF_ERROR(rules.read_positive_int("major_plan_days", &r.major_plan_days));
+  REDLINE_RETURN_IF_ERROR(
+      rules.read_positive_int("major_rectification_days", &r.major_rectification_days));
+  REDLINE_RETURN_IF_ERROR(
+      rules.read_positive_int("summary_photo_min_width", &r.summary_photo_min_width));
+  REDLINE_RETURN_IF_ERROR(
+      rules.read_positive_int("summary_photo_min_height", &r.summary_photo_min_height));
+  REDLINE_RETURN_IF_ERROR(
+      rules.read_positive_int("summary_video_min_width", &r.summary_video_min_width));
+  REDLINE_RETURN_IF_ERROR(
+      rules.read_positive_int("summary_video_min_height", &r.summary_video_min_height));
+  REDLINE_RETURN_IF_ERROR(rules.reject_unknown());
   return config;
 }
 

@@ -30,9 +30,26 @@ struct KafkaConfig {
   std::int32_t replication_factor = 1;
 };
 
+// The rule numbers of SPEC §4 that the write side uses so far (issue 5 adds the rest).
+struct RulesConfig {
+  // A general hazard's rectification limit after classification. Default: 7.
+  std::int32_t general_rectification_days = 7;
+  // A major hazard's plan deadline after classification. Default: 3.
+  std::int32_t major_plan_days = 3;
+  // A major hazard's rectification limit after classification. Default: 90.
+  std::int32_t major_rectification_days = 90;
+  // Minimum size of a summary's photos (jpg, png, psd). Default: 1920 x 1080.
+  std::int32_t summary_photo_min_width = 1920;
+  std::int32_t summary_photo_min_height = 1080;
+  // Minimum size of a summary's videos (mp4, mpg, avi, mts). Default: 1280 x 720.
+  std::int32_t summary_video_min_width = 1280;
+  std::int32_t summary_video_min_height = 720;
+};
+
 struct Config {
   StoreConfig store;
   KafkaConfig kafka;
+  RulesConfig rules;
 };
 
 // Parses TOML text; `source` names it in errors. Unknown tables and keys are errors (a typo

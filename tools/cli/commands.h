@@ -11,4 +11,7 @@ namespace redline::cli {
 // init, events, history, audit verify.
 void add_store_commands(CLI::App& app, const GlobalOptions& globals, int* exit_code);
 
+// submit.
+void add_domain_commands(CLI::App& app, const GlobalOptions& globals, int* exit_code);
+
 }  // namespace redline::cli

@@ -1,0 +1,43 @@
+// CommandProcessor: one input line to one result (SPEC §3): parse, idempotency by
+// command_id, the handler's decision, the append with expected_version, and the result
+// line. Staging only; the caller commits the transaction and prints the results once the
+// commit is on disk. Not thread-safe: one per writer.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "engine/domain/domain_cache.h"
+#include "engine/domain/handler_support.h"
+#include "engine/event_store.h"
+
+namespace redline {
+
+class CommandProcessor {
+ public:
+  CommandProcessor(const EventStore& store, DomainConfig config)
+      : config_(std::move(config)), cache_(store, config_.limits) {}
+
+  // The result of line `line_number` (1-based), as an ordered JSON object:
+  // {"ok":true,"line":…,"command_id":…,"stream":…,"version":…,"first_position":…,
+  //  "last_position":…,"events":[…]} (plus "duplicate":true for a repeated command_id), or
+  // {"ok":false,"line":…,"command_id":…,"error":{"code":…,"message":…}}. A rejected line
+  // stages nothing.
+  nlohmann::ordered_json handle(StoreTransaction& txn, std::string_view line,
+                                std::size_t line_number);
+
+  // The write-side cache; clear it only when nothing is staged or in flight.
+  DomainCache& cache() { return cache_; }
+
+  static nlohmann::ordered_json error_result(std::size_t line_number,
+                                             const std::optional<std::string>& command_id,
+                                             const Status& status);
+
+ private:
+  DomainConfig config_;
+  DomainCache cache_;
+};
+
+}  // namespace redline

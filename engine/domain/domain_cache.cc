@@ -1,0 +1,66 @@
+#include "engine/domain/domain_cache.h"
+
+namespace redline {
+
+template <class State>
+void DomainCache::fold(State& state, const EventFacts& facts) {
+  if constexpr (std::is_same_v<State, HazardState>) {
+    redline::apply(state, facts, limits_);
+  } else {
+    redline::apply(state, facts);
+  }
+}
+
+template <class State>
+Result<const State*> DomainCache::load(Table<State>& table, const std::string& stream) {
+  auto found = table.find(stream);
+  if (found != table.end()) return &found->second;
+  State state;
+  auto positions = store_.stream_positions(stream);
+  if (!positions.ok()) return positions.status();
+  for (Position position : *positions) {
+    auto envelope = store_.read(position);
+    if (!envelope.ok()) return envelope.status();
+    fold(state, facts_of(*envelope));
+  }
+  return &table.emplace(stream, std::move(state)).first->second;
+}
+
+Status DomainCache::preload(const NewEvent& event) { return visit(event, /*fold_it=*/false); }
+
+Status DomainCache::apply(const NewEvent& event) { return visit(event, /*fold_it=*/true); }
+
+Status DomainCache::visit(const NewEvent& event, bool fold_it) {
+  const std::string& stream = event.stream;
+  auto update = [&](auto& table) -> Status {
+    auto loaded = load(table, stream);
+    if (!loaded.ok()) return loaded.status();
+    if (fold_it) fold(table.find(stream)->second, facts_of(event));
+    return Status::Ok();
+  };
+  if (stream.starts_with("hazard-")) return update(hazards_);
+  if (stream.starts_with("institution-")) return update(institutions_);
+  if (stream.starts_with("unit-")) return update(units_);
+  if (stream.starts_with("inspection-")) return update(inspections_);
+  if (stream.starts_with("report-")) return update(reports_);
+  if (stream.starts_with("campaign-")) return update(campaigns_);
+  if (stream.starts_with("volunteer-")) return update(volunteers_);
+  return Status::Ok();  // streams without write-side state (systemic-…)
+}
+
+std::size_t DomainCache::size() const {
+  return units_.size() + institutions_.size() + volunteers_.size() + campaigns_.size() +
+         inspections_.size() + reports_.size() + hazards_.size();
+}
+
+void DomainCache::clear() {
+  units_.clear();
+  institutions_.clear();
+  volunteers_.clear();
+  campaigns_.clear();
+  inspections_.clear();
+  reports_.clear();
+  hazards_.clear();
+}
+
+}  // namespace redline

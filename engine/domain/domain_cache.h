@@ -1,0 +1,69 @@
+// DomainCache: the write side's view of entity states, loaded from the store on first use
+// and kept current by applying each decided event as it is staged, so commands in a group
+// (and in commits still being written) see each other. It must only be cleared when
+// nothing is staged or in flight (the submit loop does that). Not thread-safe.
+#pragma once
+
+#include <string>
+#include <unordered_map>
+
+#include "engine/domain/state.h"
+#include "engine/event_store.h"
+
+namespace redline {
+
+class DomainCache {
+ public:
+  DomainCache(const EventStore& store, HazardLimits limits) : store_(store), limits_(limits) {}
+
+  Result<const UnitState*> unit(std::string_view id) { return load(units_, unit_stream(id)); }
+  Result<const InstitutionState*> institution(std::string_view id) {
+    return load(institutions_, institution_stream(id));
+  }
+  Result<const VolunteerState*> volunteer(std::string_view id) {
+    return load(volunteers_, volunteer_stream(id));
+  }
+  Result<const CampaignState*> campaign(std::string_view id) {
+    return load(campaigns_, campaign_stream(id));
+  }
+  Result<const InspectionState*> inspection(std::string_view id) {
+    return load(inspections_, inspection_stream(id));
+  }
+  Result<const ReportState*> report(std::string_view id) {
+    return load(reports_, report_stream(id));
+  }
+  Result<const HazardState*> hazard(std::string_view id) {
+    return load(hazards_, hazard_stream(id));
+  }
+
+  // Loads the state of the event's stream, so that apply() needs no read.
+  Status preload(const NewEvent& event);
+  // Folds a staged event into the cached state of its stream (loading it first if needed).
+  Status apply(const NewEvent& event);
+
+  std::size_t size() const;
+  void clear();
+  const HazardLimits& limits() const { return limits_; }
+
+ private:
+  template <class State>
+  using Table = std::unordered_map<std::string, State>;
+
+  template <class State>
+  Result<const State*> load(Table<State>& table, const std::string& stream);
+  template <class State>
+  void fold(State& state, const EventFacts& facts);
+  Status visit(const NewEvent& event, bool fold_it);
+
+  const EventStore& store_;
+  HazardLimits limits_;
+  Table<UnitState> units_;
+  Table<InstitutionState> institutions_;
+  Table<VolunteerState> volunteers_;
+  Table<CampaignState> campaigns_;
+  Table<InspectionState> inspections_;
+  Table<ReportState> reports_;
+  Table<HazardState> hazards_;
+};
+
+}  // namespace redline

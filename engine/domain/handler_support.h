@@ -1,0 +1,69 @@
+// What command handlers share: the context they decide in, the event builder, the role
+// checks of SPEC §3 and the small error helpers. Engine-internal; not thread-safe.
+#pragma once
+
+#include <initializer_list>
+#include <string>
+#include <vector>
+
+#include "engine/domain/command.h"
+#include "engine/domain/domain_cache.h"
+#include "engine/domain/field_reader.h"
+
+namespace redline {
+
+// Minimum sizes of summary attachments (config [rules]).
+struct MediaRules {
+  std::uint32_t photo_min_width = 1920;
+  std::uint32_t photo_min_height = 1080;
+  std::uint32_t video_min_width = 1280;
+  std::uint32_t video_min_height = 720;
+};
+
+struct DomainConfig {
+  HazardLimits limits;
+  MediaRules media;
+};
+
+class HandlerContext {
+ public:
+  HandlerContext(const ParsedCommand& parsed, DomainCache& states, const DomainConfig& settings)
+      : command(parsed), cache(states), config(settings), fields(parsed.body) {}
+
+  // An event on `stream` at the command's time, by its actor, carrying its command id.
+  // (Callers pass a copy of the event when the stream id is read from it: argument
+  // evaluation order is unspecified, so it must not be moved in the same call.)
+  NewEvent event(std::string stream, Event data) const;
+
+  const ParsedCommand& command;
+  DomainCache& cache;
+  const DomainConfig& config;
+  FieldReader fields;
+};
+
+using Decision = std::vector<NewEvent>;
+
+// forbidden unless the actor has one of `roles`.
+Status require_role(const CommandActor& actor, std::initializer_list<Role> roles,
+                    std::string_view command_type);
+// city_bureau anywhere; county_bureau in its own county; nobody else.
+Status require_bureau_of(const CommandActor& actor, std::string_view county,
+                         std::string_view what);
+// As require_bureau_of, and also the institution's own staff.
+Status require_institution_access(const CommandActor& actor, std::string_view institution_id,
+                                  std::string_view county, std::string_view what);
+
+Status not_found(std::string what);
+Status already_exists(std::string what);
+Status invalid_transition(std::string what);
+
+// Unwraps a Result into `target` or returns its Status from the enclosing function.
+#define REDLINE_ASSIGN(target, expr)               \
+  auto REDLINE_CONCAT(result_, __LINE__) = (expr); \
+  if (!REDLINE_CONCAT(result_, __LINE__).ok())     \
+    return REDLINE_CONCAT(result_, __LINE__).status(); \
+  target = std::move(REDLINE_CONCAT(result_, __LINE__)).value()
+#define REDLINE_CONCAT_INNER(a, b) a##b
+#define REDLINE_CONCAT(a, b) REDLINE_CONCAT_INNER(a, b)
+
+}  // namespace redline

@@ -1,0 +1,116 @@
+// PlanInspection, StartInspection, CompleteInspection.
+#include <algorithm>
+#include <set>
+
+#include "engine/domain/handlers.h"
+
+namespace redline {
+namespace {
+
+Result<const InspectionState*> named_inspection(HandlerContext& c, std::string* id) {
+  REDLINE_ASSIGN(*id, c.fields.id("inspection_id"));
+  const InspectionState* inspection;
+  REDLINE_ASSIGN(inspection, c.cache.inspection(*id));
+  if (!inspection->exists) return not_found("inspection " + *id + " is not planned");
+  return inspection;
+}
+
+// The inspection's bureaus, and inspectors on it.
+Status require_inspection_access(HandlerContext& c, const InspectionState& inspection) {
+  const CommandActor& actor = c.command.actor;
+  if (actor.role == Role::inspector) {
+    if (std::find(inspection.inspectors.begin(), inspection.inspectors.end(), actor.id) !=
+        inspection.inspectors.end()) {
+      return Status::Ok();
+    }
+    return Status(ErrorCode::forbidden, "inspector " + actor.id + " is not on this inspection");
+  }
+  REDLINE_RETURN_IF_ERROR(
+      require_role(actor, {Role::county_bureau, Role::city_bureau}, c.command.type));
+  if (actor.role == Role::city_bureau) return Status::Ok();
+  return require_bureau_of(actor, inspection.county.value_or(""), "inspections");
+}
+
+}  // namespace
+
+Result<Decision> plan_inspection(HandlerContext& c) {
+  const CommandActor& actor = c.command.actor;
+  REDLINE_RETURN_IF_ERROR(
+      require_role(actor, {Role::county_bureau, Role::city_bureau}, "PlanInspection"));
+  InspectionPlanned e;
+  REDLINE_ASSIGN(e.inspection_id, c.fields.id("inspection_id"));
+  REDLINE_ASSIGN(e.mode, c.fields.choice<InspectionMode>("mode"));
+  REDLINE_ASSIGN(e.county, c.fields.optional_id("county"));
+  if (actor.role == Role::county_bureau) {
+    if (!e.county) return Status(ErrorCode::missing_field, "county");
+    REDLINE_RETURN_IF_ERROR(require_bureau_of(actor, *e.county, "inspections"));
+  }
+  if (c.fields.absent("agencies")) return Status(ErrorCode::missing_field, "agencies");
+  const auto& agencies = c.command.body["agencies"];
+  if (!agencies.is_array()) return Status(ErrorCode::invalid_field, "agencies must be a list");
+  for (std::size_t i = 0; i < agencies.size(); ++i) {
+    if (!agencies[i].is_string() || agencies[i].get<std::string>().empty()) {
+      return Status(ErrorCode::invalid_field,
+                    "agencies[" + std::to_string(i) + "] must be a non-empty string");
+    }
+    e.agencies.push_back(agencies[i].get<std::string>());
+  }
+  if (!c.fields.absent("draw") || !c.fields.absent("inspector_draw")) {
+    return Status(ErrorCode::invalid_field,
+                  "draw and inspector_draw are not supported yet; list institutions and "
+                  "inspectors explicitly");
+  }
+  REDLINE_ASSIGN(e.institutions, c.fields.id_list("institutions", /*required=*/true));
+  REDLINE_ASSIGN(e.inspectors, c.fields.id_list("inspectors", /*required=*/true));
+  if (e.institutions.empty()) {
+    return Status(ErrorCode::invalid_field, "institutions must name at least one institution");
+  }
+  if (e.inspectors.empty()) {
+    return Status(ErrorCode::invalid_field, "inspectors must name at least one inspector");
+  }
+  if (std::set(e.institutions.begin(), e.institutions.end()).size() != e.institutions.size()) {
+    return Status(ErrorCode::invalid_field, "institutions lists an institution twice");
+  }
+  for (const auto& institution_id : e.institutions) {
+    const InstitutionState* institution;
+    REDLINE_ASSIGN(institution, c.cache.institution(institution_id));
+    if (!institution->exists) {
+      return not_found("institution " + institution_id + " is not registered");
+    }
+    if (e.county && institution->county != *e.county) {
+      return Status(ErrorCode::invalid_field, "institution " + institution_id + " is in county " +
+                                                  institution->county + ", not " + *e.county);
+    }
+  }
+  const InspectionState* inspection;
+  REDLINE_ASSIGN(inspection, c.cache.inspection(e.inspection_id));
+  if (inspection->exists) {
+    return already_exists("inspection " + e.inspection_id + " is already planned");
+  }
+  return Decision{c.event(inspection_stream(e.inspection_id), Event(e))};
+}
+
+Result<Decision> start_inspection(HandlerContext& c) {
+  std::string id;
+  const InspectionState* inspection;
+  REDLINE_ASSIGN(inspection, named_inspection(c, &id));
+  REDLINE_RETURN_IF_ERROR(require_inspection_access(c, *inspection));
+  if (inspection->started) return invalid_transition("inspection " + id + " has already started");
+  return Decision{c.event(inspection_stream(id), InspectionStarted{id})};
+}
+
+Result<Decision> complete_inspection(HandlerContext& c) {
+  std::string id;
+  const InspectionState* inspection;
+  REDLINE_ASSIGN(inspection, named_inspection(c, &id));
+  InspectionCompleted e{id, ""};
+  REDLINE_ASSIGN(e.summary, c.fields.text("summary"));
+  REDLINE_RETURN_IF_ERROR(require_inspection_access(c, *inspection));
+  if (!inspection->started) {
+    return invalid_transition("inspection " + id + " has not started; CompleteInspection needs it started");
+  }
+  if (inspection->completed) return invalid_transition("inspection " + id + " is already completed");
+  return Decision{c.event(inspection_stream(id), std::move(e))};
+}
+
+}  // namespace redline
