@@ -125,7 +125,8 @@ Result<std::unique_ptr<EventStore>> EventStore::open(const StoreOptions& options
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
   descriptors.emplace_back(rocksdb::kDefaultColumnFamilyName, family_options);
   for (auto name : {layout::kLogFamily, layout::kStreamsFamily, layout::kCommandsFamily,
-                    layout::kMetaFamily, layout::kProjectionsFamily, layout::kDeadlinesFamily}) {
+                    layout::kMetaFamily, layout::kProjectionsFamily, layout::kDeadlinesFamily,
+                    layout::kDirectoryFamily}) {
     descriptors.emplace_back(std::string(name), name == layout::kStreamsFamily
                                                     ? streams_family_options(family_options)
                                                     : family_options);

@@ -104,6 +104,9 @@ class StoreTransaction {
                               std::optional<StreamVersion> expected_version);
   // Records the result to return for later duplicates of command_id.
   void remember_command(std::string_view command_id, std::string_view result);
+  // Writes key → value into the named column family in the same commit (the indexes and
+  // projections that must never disagree with the log). Ignored after commit.
+  void put(std::string_view family, std::string_view key, std::string_view value);
 
   std::size_t staged_event_count() const;
 

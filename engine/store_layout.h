@@ -14,6 +14,8 @@
 //                "relay_cursor"                    → (reserved: the Kafka outbox cursor)
 //   projections  (reserved: projection rows and checkpoints, one key prefix per projection)
 //   deadlines    (reserved: u64 due instant, item → rule; read only up to `now`)
+//   directory    write-side lookups the domain keeps beside the log, e.g.
+//                "institution/" county 0x00 institution_id → "" (engine/domain/directory.h)
 //
 // Everything one commit implies goes into one WriteBatch across these families, so a crash
 // leaves all of it or none of it.
@@ -34,6 +36,7 @@ inline constexpr std::string_view kCommandsFamily = "commands";
 inline constexpr std::string_view kMetaFamily = "meta";
 inline constexpr std::string_view kProjectionsFamily = "projections";
 inline constexpr std::string_view kDeadlinesFamily = "deadlines";
+inline constexpr std::string_view kDirectoryFamily = "directory";
 
 inline constexpr std::string_view kFormatKey = "format";
 inline constexpr std::string_view kFormatValue = "redline-store-1";

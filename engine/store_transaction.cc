@@ -172,6 +172,11 @@ void StoreTransaction::remember_command(std::string_view command_id, std::string
   state_->staged->command_results[std::string(command_id)] = std::string(result);
 }
 
+void StoreTransaction::put(std::string_view family, std::string_view key, std::string_view value) {
+  if (state_->finished) return;
+  state_->job->batch.Put(state_->store->family(family), slice(key), slice(value));
+}
+
 std::future<Status> StoreTransaction::commit_async() {
   auto ready = [](Status status) {
     std::promise<Status> promise;

@@ -57,11 +57,13 @@ struct Funding {
   REDLINE_FIELDS(Funding, amount, source)
 };
 
-// How a PlanInspection drew its institutions: `count` of the candidates, with `seed`.
+// How a PlanInspection drew its institutions: `count` of the `candidates` registered then
+// (the county's, or all), with `seed` (engine/domain/draw.h).
 struct InstitutionDraw {
   std::uint32_t count = 0;
   std::uint64_t seed = 0;
-  REDLINE_FIELDS(InstitutionDraw, count, seed)
+  std::uint32_t candidates = 0;
+  REDLINE_FIELDS(InstitutionDraw, count, seed, candidates)
 };
 
 // How a PlanInspection drew its inspectors: `count` of `pool`, with `seed`.

@@ -1,6 +1,7 @@
 #include "engine/domain/command_processor.h"
 
 #include "engine/domain/command.h"
+#include "engine/domain/directory.h"
 #include "engine/domain/handlers.h"
 #include "events/time.h"
 
@@ -70,6 +71,7 @@ nlohmann::ordered_json CommandProcessor::handle(StoreTransaction& txn, std::stri
   }
   auto staged = txn.append(*decision, command.expected_version);
   if (!staged.ok()) return error_result(line_number, command_id, staged.status());
+  stage_directory_entries(txn, *decision);
   for (const NewEvent& event : *decision) {
     (void)cache_.apply(event);  // loaded above: only folds
   }

@@ -1,5 +1,9 @@
 #include "engine/domain/domain_cache.h"
 
+#include <algorithm>
+
+#include "engine/domain/directory.h"
+
 namespace redline {
 
 template <class State>
@@ -28,7 +32,23 @@ Result<const State*> DomainCache::load(Table<State>& table, const std::string& s
 
 Status DomainCache::preload(const NewEvent& event) { return visit(event, /*fold_it=*/false); }
 
-Status DomainCache::apply(const NewEvent& event) { return visit(event, /*fold_it=*/true); }
+Status DomainCache::apply(const NewEvent& event) {
+  if (const auto* registered = std::get_if<InstitutionRegistered>(&event.data)) {
+    pending_institutions_[registered->county].insert(registered->institution_id);
+  }
+  return visit(event, /*fold_it=*/true);
+}
+
+Result<std::vector<std::string>> DomainCache::institutions_in(
+    const std::optional<std::string>& county) {
+  auto stored = registered_institutions(store_, county);
+  if (!stored.ok()) return stored.status();
+  std::set<std::string> ids(stored->begin(), stored->end());
+  for (const auto& [pending_county, pending] : pending_institutions_) {
+    if (!county || *county == pending_county) ids.insert(pending.begin(), pending.end());
+  }
+  return std::vector<std::string>(ids.begin(), ids.end());
+}
 
 Status DomainCache::visit(const NewEvent& event, bool fold_it) {
   const std::string& stream = event.stream;
@@ -54,6 +74,7 @@ std::size_t DomainCache::size() const {
 }
 
 void DomainCache::clear() {
+  pending_institutions_.clear();
   units_.clear();
   institutions_.clear();
   volunteers_.clear();

@@ -4,8 +4,11 @@
 // nothing is staged or in flight (the submit loop does that). Not thread-safe.
 #pragma once
 
+#include <map>
+#include <set>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "engine/domain/state.h"
 #include "engine/event_store.h"
@@ -41,6 +44,10 @@ class DomainCache {
   // Folds a staged event into the cached state of its stream (loading it first if needed).
   Status apply(const NewEvent& event);
 
+  // The county's registered institutions (all counties' when county is empty), counting
+  // registrations staged or still being written, sorted.
+  Result<std::vector<std::string>> institutions_in(const std::optional<std::string>& county);
+
   std::size_t size() const;
   void clear();
   const HazardLimits& limits() const { return limits_; }
@@ -64,6 +71,8 @@ class DomainCache {
   Table<InspectionState> inspections_;
   Table<ReportState> reports_;
   Table<HazardState> hazards_;
+  // Registrations not yet known to be on disk, by county.
+  std::map<std::string, std::set<std::string>> pending_institutions_;
 };
 
 }  // namespace redline

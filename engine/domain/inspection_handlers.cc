@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <set>
 
+#include "engine/domain/draw.h"
 #include "engine/domain/handlers.h"
 
 namespace redline {
@@ -55,13 +56,58 @@ Result<Decision> plan_inspection(HandlerContext& c) {
     }
     e.agencies.push_back(agencies[i].get<std::string>());
   }
-  if (!c.fields.absent("draw") || !c.fields.absent("inspector_draw")) {
-    return Status(ErrorCode::invalid_field,
-                  "draw and inspector_draw are not supported yet; list institutions and "
-                  "inspectors explicitly");
+  DrawRecord draw;
+  // Institutions: listed, or drawn from the county's registered institutions.
+  const nlohmann::json* institution_draw;
+  REDLINE_ASSIGN(institution_draw, c.fields.object("draw", /*required=*/false));
+  if (institution_draw != nullptr) {
+    if (!c.fields.absent("institutions")) {
+      return Status(ErrorCode::invalid_field, "give institutions or draw, not both");
+    }
+    FieldReader fields(*institution_draw, "draw.");
+    InstitutionDraw record;
+    REDLINE_ASSIGN(record.count, fields.count("count", 100'000));
+    REDLINE_ASSIGN(record.seed, fields.seed("seed"));
+    std::vector<std::string> candidates;
+    REDLINE_ASSIGN(candidates, c.cache.institutions_in(e.county));
+    if (record.count == 0 || record.count > candidates.size()) {
+      return Status(ErrorCode::invalid_field,
+                    "draw.count " + std::to_string(record.count) + " must be between 1 and the " +
+                        std::to_string(candidates.size()) + " registered institutions" +
+                        (e.county ? " of county " + *e.county : std::string()));
+    }
+    record.candidates = static_cast<std::uint32_t>(candidates.size());
+    e.institutions = double_random_draw(std::move(candidates), record.count, record.seed);
+    draw.institutions = record;
+  } else {
+    REDLINE_ASSIGN(e.institutions, c.fields.id_list("institutions", /*required=*/true));
   }
-  REDLINE_ASSIGN(e.institutions, c.fields.id_list("institutions", /*required=*/true));
-  REDLINE_ASSIGN(e.inspectors, c.fields.id_list("inspectors", /*required=*/true));
+  // Inspectors: listed, or drawn from a pool.
+  const nlohmann::json* inspector_draw;
+  REDLINE_ASSIGN(inspector_draw, c.fields.object("inspector_draw", /*required=*/false));
+  if (inspector_draw != nullptr) {
+    if (!c.fields.absent("inspectors")) {
+      return Status(ErrorCode::invalid_field, "give inspectors or inspector_draw, not both");
+    }
+    FieldReader fields(*inspector_draw, "inspector_draw.");
+    InspectorDraw record;
+    REDLINE_ASSIGN(record.pool, fields.id_list("pool", /*required=*/true));
+    REDLINE_ASSIGN(record.count, fields.count("count", 100'000));
+    REDLINE_ASSIGN(record.seed, fields.seed("seed"));
+    if (std::set(record.pool.begin(), record.pool.end()).size() != record.pool.size()) {
+      return Status(ErrorCode::invalid_field, "inspector_draw.pool lists an inspector twice");
+    }
+    if (record.count == 0 || record.count > record.pool.size()) {
+      return Status(ErrorCode::invalid_field, "inspector_draw.count must be between 1 and the " +
+                                                  std::to_string(record.pool.size()) +
+                                                  " inspectors of the pool");
+    }
+    e.inspectors = double_random_draw(record.pool, record.count, record.seed);
+    draw.inspectors = std::move(record);
+  } else {
+    REDLINE_ASSIGN(e.inspectors, c.fields.id_list("inspectors", /*required=*/true));
+  }
+  if (draw.institutions || draw.inspectors) e.draw = std::move(draw);
   if (e.institutions.empty()) {
     return Status(ErrorCode::invalid_field, "institutions must name at least one institution");
   }

@@ -91,3 +91,26 @@ TEST(SubmitCli, MissingInputFileIsAUsageError) {
 
 }  // namespace
 }  // namespace redline
+
+namespace redline {
+namespace {
+
+TEST(AuditDrawCli, ConfirmsADrawAndRefusesAnUnknownInspection) {
+  testing::TempDir dir;
+  std::string input;
+  for (int i = 1; i <= 6; ++i) input += institution_line(i) + "\n";
+  input += std::string(R"({"type":"PlanInspection","actor":)") + kCity +
+           R"(,"inspection_id":"INS-D","mode":"spot_check","county":"LT","agencies":["消防"],)"
+           R"("draw":{"count":3,"seed":12345},"inspectors":["insp-1"]})" + "\n";
+  ASSERT_EQ(run_command(redline(dir.sub("data"), "submit -"), input).exit_code, 0);
+  auto out = run_command(redline(dir.sub("data"), "audit draw INS-D"));
+  EXPECT_EQ(out.exit_code, 0) << out.out << out.err;
+  EXPECT_NE(out.out.find("draw matches"), std::string::npos) << out.out;
+  EXPECT_NE(out.out.find("from 6 candidates"), std::string::npos) << out.out;
+  auto missing = run_command(redline(dir.sub("data"), "audit draw INS-404"));
+  EXPECT_EQ(missing.exit_code, 4);
+  EXPECT_NE(missing.err.find("never planned"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace redline

@@ -22,7 +22,7 @@ std::vector<Event> one_of_every_type() {
   events.push_back(SummarySubmitted{"C-2026", "U-LT", "活动总结",
                                     {{"drill.mp4", MediaFormat::mp4, 1280, 720}}});
   InspectionPlanned planned{"INS-1", InspectionMode::unannounced, "LT", {"消防大队"}, {"I-1"},
-                            {"insp-7"}, DrawRecord{InstitutionDraw{1, 42}, std::nullopt}};
+                            {"insp-7"}, DrawRecord{InstitutionDraw{1, 42, 3}, std::nullopt}};
   events.push_back(planned);
   events.push_back(InspectionStarted{"INS-1"});
   events.push_back(InspectionCompleted{"INS-1", "发现隐患3处"});

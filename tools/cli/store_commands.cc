@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "engine/audit.h"
+#include "engine/domain/draw_audit.h"
 #include "events/codec.h"
 #include "events/json.h"
 #include "tools/cli/commands.h"
@@ -109,6 +110,36 @@ int run_audit_verify(CliContext& context) {
   return kExitOk;
 }
 
+std::string join(const std::vector<std::string>& ids) {
+  std::string out;
+  for (const auto& id : ids) out += (out.empty() ? "" : ", ") + id;
+  return out.empty() ? "-" : out;
+}
+
+int run_audit_draw(CliContext& context, const std::string& inspection_id) {
+  auto store = context.open_store(/*create=*/false);
+  if (!store.ok()) return report_error(store.status());
+  auto audit = audit_draw(**store, inspection_id);
+  if (!audit.ok()) return report_error(audit.status());
+  std::cout << "inspection " << inspection_id << " planned at position "
+            << audit->planned_at.value() << "\n";
+  if (!audit->recorded_institutions.empty() || !audit->redrawn_institutions.empty()) {
+    std::cout << "  institutions recorded: " << join(audit->recorded_institutions) << "\n"
+              << "  institutions redrawn:  " << join(audit->redrawn_institutions) << " (from "
+              << audit->candidates << " candidates)\n";
+  }
+  if (!audit->recorded_inspectors.empty() || !audit->redrawn_inspectors.empty()) {
+    std::cout << "  inspectors recorded:   " << join(audit->recorded_inspectors) << "\n"
+              << "  inspectors redrawn:    " << join(audit->redrawn_inspectors) << "\n";
+  }
+  if (!audit->matches) {
+    std::cout << "draw does NOT match: " << audit->problem << "\n";
+    return kExitIntegrity;
+  }
+  std::cout << "draw matches\n";
+  return kExitOk;
+}
+
 }  // namespace
 
 void add_store_commands(CLI::App& app, const GlobalOptions& globals, int* exit_code) {
@@ -145,6 +176,13 @@ void add_store_commands(CLI::App& app, const GlobalOptions& globals, int* exit_c
   verify->callback([&globals, exit_code] {
     CliContext context(globals);
     *exit_code = run_audit_verify(context);
+  });
+  auto draw_inspection = std::make_shared<std::string>();
+  auto* draw = audit->add_subcommand("draw", "re-run and confirm an inspection's double-random draw");
+  draw->add_option("inspection_id", *draw_inspection, "the inspection")->required();
+  draw->callback([&globals, draw_inspection, exit_code] {
+    CliContext context(globals);
+    *exit_code = run_audit_draw(context, *draw_inspection);
   });
 }
 
