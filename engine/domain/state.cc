@@ -90,7 +90,14 @@ void apply(ReportState& state, const EventFacts& event) {
              event.data);
 }
 
+std::optional<Timestamp> HazardState::active_deadline() const {
+  if (phase != HazardPhase::classified && phase != HazardPhase::rectifying) return std::nullopt;
+  if (severity == Severity::major && !has_plan) return plan_deadline;
+  return rectification_deadline;
+}
+
 void apply(HazardState& state, const EventFacts& event, const HazardLimits& limits) {
+  state.updated_at = event.occurred_at;
   const auto days = [](std::int64_t n) { return n * kMillisPerDay; };
   std::visit(
       Overloaded{
@@ -114,12 +121,18 @@ void apply(HazardState& state, const EventFacts& event, const HazardLimits& limi
               state.rectification_deadline = state.rectification_limit;
             }
           },
-          [&](const HazardDismissed&) { state.phase = HazardPhase::dismissed; },
+          [&](const HazardDismissed&) {
+            state.phase = HazardPhase::dismissed;
+            state.overdue = false;
+          },
           [&](const RectificationPlanned& e) {
+            // A late plan ends a missed plan deadline: its own deadline is the active one.
+            if (state.severity == Severity::major && !state.has_plan) state.overdue = false;
             state.phase = HazardPhase::rectifying;
             state.has_plan = true;
             state.rectification_deadline = e.deadline;
           },
+          [&](const DeadlineMissed&) { state.overdue = true; },
           [&](const DeadlineSet& e) {
             if (e.kind == DeadlineKind::plan) {
               state.plan_deadline = e.deadline;
@@ -130,8 +143,10 @@ void apply(HazardState& state, const EventFacts& event, const HazardLimits& limi
           [&](const DeadlineExtended& e) {
             state.rectification_limit = e.new_deadline;
             state.rectification_deadline = e.new_deadline;
+            if (e.new_deadline > event.occurred_at) state.overdue = false;
           },
           [&](const RectificationSubmitted&) {
+            state.overdue = false;
             state.phase = HazardPhase::submitted;
             state.submitted_by = event.actor_id;
             state.submitted_at = event.occurred_at;

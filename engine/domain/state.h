@@ -84,6 +84,12 @@ struct HazardState {
   std::optional<std::string> submitted_by;  // actor id of the last submission
   std::optional<Timestamp> submitted_at;
   std::uint32_t reopen_count = 0;  // failed verifications
+  bool overdue = false;            // a DeadlineMissed not yet cleared (SPEC §4)
+  Timestamp updated_at;            // occurred_at of its last event
+
+  // The active deadline: the plan deadline while a major hazard has no plan, else the
+  // rectification deadline (SPEC §4); none once submitted, closed or dismissed.
+  std::optional<Timestamp> active_deadline() const;
 };
 
 // What a fold needs of an event, whether stored (Envelope) or just decided (NewEvent).

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "engine/config.h"
+#include "engine/domain/handler_support.h"
 #include "engine/event_store.h"
 
 namespace redline::cli {
@@ -35,6 +36,8 @@ class CliContext {
 
   // Loads the configuration once; a missing default file means built-in defaults.
   Result<Config> config();
+  // The domain's settings from the configuration's [rules].
+  Result<DomainConfig> domain_config();
   // Opens the store; `create` for `init`, otherwise a missing store is an error.
   Result<std::unique_ptr<EventStore>> open_store(bool create);
   const GlobalOptions& options() const { return options_; }

@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
   int exit_code = redline::cli::kExitOk;
   redline::cli::add_store_commands(app, globals, &exit_code);
   redline::cli::add_domain_commands(app, globals, &exit_code);
+  redline::cli::add_hazard_command(app, globals, &exit_code);
 
   try {
     app.parse(argc, argv);

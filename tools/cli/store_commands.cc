@@ -3,6 +3,7 @@
 
 #include "engine/audit.h"
 #include "engine/domain/draw_audit.h"
+#include "engine/domain/visibility.h"
 #include "events/codec.h"
 #include "events/json.h"
 #include "tools/cli/commands.h"
@@ -16,7 +17,20 @@ struct EventsOptions {
   std::string type;
   std::string stream;
   std::string format = "human";
+  std::string as;  // --as ROLE[:SCOPE]; empty for the operator
 };
+
+// Prints `envelope` if the viewer may see it. False with *failure set on a read error.
+bool print_visible(VisibilityFilter& filter, Envelope& envelope, EventFormat format,
+                   Status* failure) {
+  auto admitted = filter.admit(envelope);
+  if (!admitted.ok()) {
+    *failure = admitted.status();
+    return false;
+  }
+  if (*admitted) print_event(std::cout, envelope, format);
+  return true;
+}
 
 int run_init(CliContext& context) {
   auto store = context.open_store(/*create=*/true);
@@ -28,15 +42,21 @@ int run_init(CliContext& context) {
 }
 
 int print_positions(const EventStore& store, const std::vector<Position>& positions,
-                    const EventsOptions& options, EventFormat format) {
+                    const EventsOptions& options, EventFormat format, VisibilityFilter& filter) {
   for (Position position : positions) {
     if (position.value() < options.from) continue;
     auto envelope = store.read(position);
     if (!envelope.ok()) return report_error(envelope.status());
     if (!options.type.empty() && envelope->type() != options.type) continue;
-    print_event(std::cout, *envelope, format);
+    Status failure;
+    if (!print_visible(filter, *envelope, format, &failure)) return report_error(failure);
   }
   return kExitOk;
+}
+
+Result<Viewer> viewer_of(const std::string& as) {
+  if (as.empty()) return Viewer{};
+  return parse_viewer(as);
 }
 
 int run_events(CliContext& context, const EventsOptions& options) {
@@ -49,12 +69,18 @@ int run_events(CliContext& context, const EventsOptions& options) {
     std::cerr << "redline: --type '" << options.type << "' is not an event type of the spec\n";
     return kExitUsage;
   }
+  auto viewer = viewer_of(options.as);
+  if (!viewer.ok()) {
+    std::cerr << "redline: " << viewer.status().message() << "\n";
+    return kExitUsage;
+  }
   auto store = context.open_store(/*create=*/false);
   if (!store.ok()) return report_error(store.status());
+  VisibilityFilter filter(**store, *viewer);
   if (!options.stream.empty()) {
     auto positions = (*store)->stream_positions(options.stream);
     if (!positions.ok()) return report_error(positions.status());
-    return print_positions(**store, *positions, options, *format);
+    return print_positions(**store, *positions, options, *format, filter);
   }
   Status failure;
   Status scanned = (*store)->scan(Position(options.from), [&](Position, std::string_view bytes) {
@@ -71,18 +97,22 @@ int run_events(CliContext& context, const EventsOptions& options) {
       failure = envelope.status();
       return false;
     }
-    print_event(std::cout, *envelope, *format);
-    return true;
+    return print_visible(filter, *envelope, *format, &failure);
   });
   if (!scanned.ok()) return report_error(scanned);
   if (!failure.ok()) return report_error(failure);
   return kExitOk;
 }
 
-int run_history(CliContext& context, const std::string& stream, const std::string& format_text) {
-  auto format = parse_event_format(format_text);
+int run_history(CliContext& context, const std::string& stream, const EventsOptions& options) {
+  auto format = parse_event_format(options.format);
   if (!format) {
-    std::cerr << "redline: --format must be human or jsonl, got '" << format_text << "'\n";
+    std::cerr << "redline: --format must be human or jsonl, got '" << options.format << "'\n";
+    return kExitUsage;
+  }
+  auto viewer = viewer_of(options.as);
+  if (!viewer.ok()) {
+    std::cerr << "redline: " << viewer.status().message() << "\n";
     return kExitUsage;
   }
   auto store = context.open_store(/*create=*/false);
@@ -92,7 +122,8 @@ int run_history(CliContext& context, const std::string& stream, const std::strin
   if (positions->empty()) {
     return report_error(Status(ErrorCode::not_found, "stream " + stream + " has no events"));
   }
-  return print_positions(**store, *positions, EventsOptions{}, *format);
+  VisibilityFilter filter(**store, *viewer);
+  return print_positions(**store, *positions, EventsOptions{}, *format, filter);
 }
 
 int run_audit_verify(CliContext& context) {
@@ -155,19 +186,21 @@ void add_store_commands(CLI::App& app, const GlobalOptions& globals, int* exit_c
   events->add_option("--type", events_options->type, "only events of this type");
   events->add_option("--stream", events_options->stream, "only events of this stream");
   events->add_option("--format", events_options->format, "human or jsonl");
+  events->add_option("--as", events_options->as, "read as ROLE[:SCOPE], e.g. institution_staff:I-1");
   events->callback([&globals, events_options, exit_code] {
     CliContext context(globals);
     *exit_code = run_events(context, *events_options);
   });
 
   auto history_stream = std::make_shared<std::string>();
-  auto history_format = std::make_shared<std::string>("human");
+  auto history_options = std::make_shared<EventsOptions>();
   auto* history = app.add_subcommand("history", "one stream's events, in version order");
   history->add_option("stream", *history_stream, "stream id, e.g. hazard-H1")->required();
-  history->add_option("--format", *history_format, "human or jsonl");
-  history->callback([&globals, history_stream, history_format, exit_code] {
+  history->add_option("--format", history_options->format, "human or jsonl");
+  history->add_option("--as", history_options->as, "read as ROLE[:SCOPE]");
+  history->callback([&globals, history_stream, history_options, exit_code] {
     CliContext context(globals);
-    *exit_code = run_history(context, *history_stream, *history_format);
+    *exit_code = run_history(context, *history_stream, *history_options);
   });
 
   auto* audit = app.add_subcommand("audit", "integrity checks");

@@ -20,17 +20,6 @@ constexpr std::size_t kGroupLines = 1000;
 // The write-side cache is dropped (between groups, with nothing in flight) past this size.
 constexpr std::size_t kCacheLimit = 200'000;
 
-DomainConfig domain_config(const Config& config) {
-  DomainConfig domain;
-  domain.limits.general_rectification_days = config.rules.general_rectification_days;
-  domain.limits.major_plan_days = config.rules.major_plan_days;
-  domain.limits.major_rectification_days = config.rules.major_rectification_days;
-  domain.media.photo_min_width = static_cast<std::uint32_t>(config.rules.summary_photo_min_width);
-  domain.media.photo_min_height = static_cast<std::uint32_t>(config.rules.summary_photo_min_height);
-  domain.media.video_min_width = static_cast<std::uint32_t>(config.rules.summary_video_min_width);
-  domain.media.video_min_height = static_cast<std::uint32_t>(config.rules.summary_video_min_height);
-  return domain;
-}
 
 // A group handed to the commit pipeline, with the results to print once it lands.
 struct PendingGroup {
@@ -40,8 +29,8 @@ struct PendingGroup {
 
 class Submitter {
  public:
-  Submitter(EventStore& store, const Config& config)
-      : store_(store), processor_(store, domain_config(config)) {}
+  Submitter(EventStore& store, const DomainConfig& config)
+      : store_(store), processor_(store, config) {}
 
   int run(LineReader& input) {
     std::size_t line_number = 0;
@@ -120,7 +109,7 @@ int run_submit(CliContext& context, const std::string& input_path) {
       return kExitUsage;
     }
   }
-  auto config = context.config();
+  auto config = context.domain_config();
   if (!config.ok()) return report_error(config.status());
   auto store = context.open_store(/*create=*/true);
   if (!store.ok()) return report_error(store.status());

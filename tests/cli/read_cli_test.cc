@@ -1,0 +1,122 @@
+// Reads through the real binary: `hazard ID`, and `--as` hiding an unannounced inspection
+// from the inspected institution until it starts, and a reporter's contact from all but
+// the bureaus and the operator.
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <sstream>
+
+#include "tests/support/run_command.h"
+#include "tests/support/temp_dir.h"
+
+namespace redline {
+namespace {
+
+using nlohmann::json;
+using testing::run_command;
+using testing::shell_quote;
+
+std::vector<json> lines_of(const std::string& text) {
+  std::vector<json> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(json::parse(line));
+  return lines;
+}
+
+json cmd(const std::string& type, json actor, json fields) {
+  fields["type"] = type;
+  fields["actor"] = std::move(actor);
+  fields["at"] = "2026-06-03T09:00:00Z";
+  return fields;
+}
+
+class ReadCli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const json city = {{"id", "city-1"}, {"role", "city_bureau"}};
+    const json county = {{"id", "lt-1"}, {"role", "county_bureau"}, {"county", "LT"}};
+    submit({cmd("RegisterInstitution", city,
+                {{"institution_id", "I-1"}, {"name", "福利院"}, {"kind", "welfare_home"}, {"county", "LT"}}),
+            cmd("PlanInspection", county,
+                {{"inspection_id", "INS-U"}, {"mode", "unannounced"}, {"county", "LT"},
+                 {"agencies", {"消防"}}, {"institutions", {"I-1"}}, {"inspectors", {"insp-7"}}}),
+            cmd("ReportByPublic", {{"id", "p-1"}, {"role", "public"}},
+                {{"report_id", "R-1"}, {"channel", "email"}, {"institution_id", "I-1"},
+                 {"description", "消防通道被占"}, {"media", json::array()}, {"contact", "13900000000"}}),
+            cmd("ReportHazard", {{"id", "staff-1"}, {"role", "institution_staff"}, {"institution_id", "I-1"}},
+                {{"hazard_id", "H-1"}, {"institution_id", "I-1"}, {"category", "gas"},
+                 {"description", "燃气泄漏"}, {"source", "self_inspection"}})});
+  }
+  void submit(const std::vector<json>& commands) {
+    std::string input;
+    for (const auto& c : commands) input += c.dump() + "\n";
+    auto out = run_command(redline("submit -"), input);
+    ASSERT_EQ(out.exit_code, 0) << out.out << out.err;
+  }
+  std::string redline(const std::string& args) {
+    return shell_quote(testing::redline_binary()) + " --data " + shell_quote(dir_.sub("data")) + " " + args;
+  }
+  std::vector<json> events_as(const std::string& as) {
+    auto out = run_command(redline("events --format jsonl" + (as.empty() ? "" : " --as " + as)));
+    EXPECT_EQ(out.exit_code, 0) << out.err;
+    return lines_of(out.out);
+  }
+  static int count_type(const std::vector<json>& events, const std::string& type) {
+    int n = 0;
+    for (const auto& e : events) n += e["type"] == type;
+    return n;
+  }
+  static json contact_of(const std::vector<json>& events) {
+    for (const auto& e : events) {
+      if (e["type"] == "PublicReportReceived") return e["data"]["contact"];
+    }
+    return "missing";
+  }
+
+  testing::TempDir dir_;
+};
+
+TEST_F(ReadCli, UnannouncedInspectionIsHiddenFromTheInspectedInstitutionUntilItStarts) {
+  EXPECT_EQ(count_type(events_as(""), "InspectionPlanned"), 1);
+  EXPECT_EQ(count_type(events_as("county_bureau:LT"), "InspectionPlanned"), 1);
+  EXPECT_EQ(count_type(events_as("institution_staff:I-1"), "InspectionPlanned"), 0);
+  EXPECT_EQ(count_type(events_as("institution_staff:I-2"), "InspectionPlanned"), 1);
+  auto history = run_command(redline("history inspection-INS-U --as institution_staff:I-1"));
+  EXPECT_EQ(history.out, "");
+  submit({cmd("StartInspection", {{"id", "insp-7"}, {"role", "inspector"}}, {{"inspection_id", "INS-U"}})});
+  EXPECT_EQ(count_type(events_as("institution_staff:I-1"), "InspectionPlanned"), 1);
+}
+
+TEST_F(ReadCli, ReporterContactOnlyForBureausAndTheOperator) {
+  EXPECT_EQ(contact_of(events_as("")), "13900000000");
+  EXPECT_EQ(contact_of(events_as("county_bureau:LT")), "13900000000");
+  EXPECT_EQ(contact_of(events_as("city_bureau")), "13900000000");
+  EXPECT_TRUE(contact_of(events_as("institution_staff:I-1")).is_null());
+  EXPECT_TRUE(contact_of(events_as("auditor")).is_null());
+  EXPECT_TRUE(contact_of(events_as("public")).is_null());
+  auto bad = run_command(redline("events --as mayor"));
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("'mayor' is not one of"), std::string::npos);
+  EXPECT_EQ(run_command(redline("events --as institution_staff")).exit_code, 2);
+}
+
+TEST_F(ReadCli, HazardShowsItsStatusWithTheSpecKeysAndItsTrail) {
+  auto out = run_command(redline("hazard H-1 --format json"));
+  ASSERT_EQ(out.exit_code, 0) << out.err;
+  const json hazard = json::parse(out.out);
+  std::vector<std::string> keys;
+  for (const auto& item : hazard["hazard"].items()) keys.push_back(item.key());
+  std::sort(keys.begin(), keys.end());
+  EXPECT_EQ(keys, (std::vector<std::string>{"category", "county", "deadline", "escalation_level",
+                                            "hazard_id", "institution_id", "listed", "overdue",
+                                            "reopen_count", "severity", "state", "updated_at"}));
+  EXPECT_EQ(hazard["hazard"]["state"], "reported");
+  EXPECT_TRUE(hazard["hazard"]["severity"].is_null());
+  EXPECT_EQ(hazard["events"].size(), 1u);
+  EXPECT_EQ(hazard["events"][0]["data"]["description"], "燃气泄漏");
+  auto missing = run_command(redline("hazard H-404"));
+  EXPECT_EQ(missing.exit_code, 4);
+}
+
+}  // namespace
+}  // namespace redline

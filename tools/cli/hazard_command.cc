@@ -1,0 +1,84 @@
+// `redline hazard ID [--format json] [--as ROLE[:SCOPE]]`: one hazard's state and trail.
+#include <iostream>
+
+#include "engine/domain/hazard_status.h"
+#include "engine/domain/visibility.h"
+#include "events/json.h"
+#include "events/time.h"
+#include "tools/cli/commands.h"
+#include "tools/cli/event_output.h"
+
+namespace redline::cli {
+namespace {
+
+struct HazardOptions {
+  std::string id;
+  std::string format = "human";
+  std::string as;
+};
+
+int run_hazard(CliContext& context, const HazardOptions& options) {
+  if (options.format != "human" && options.format != "table" && options.format != "json") {
+    std::cerr << "redline: --format must be human or json, got '" << options.format << "'\n";
+    return kExitUsage;
+  }
+  Viewer viewer;
+  if (!options.as.empty()) {
+    auto parsed = parse_viewer(options.as);
+    if (!parsed.ok()) {
+      std::cerr << "redline: " << parsed.status().message() << "\n";
+      return kExitUsage;
+    }
+    viewer = *parsed;
+  }
+  auto config = context.domain_config();
+  if (!config.ok()) return report_error(config.status());
+  auto store = context.open_store(/*create=*/false);
+  if (!store.ok()) return report_error(store.status());
+  auto trail = load_hazard(**store, options.id, config->limits);
+  if (!trail.ok()) return report_error(trail.status());
+  VisibilityFilter filter(**store, viewer);
+
+  const auto status = hazard_status_json(options.id, trail->state);
+  if (options.format == "json") {
+    Json out;
+    out["hazard"] = status;
+    out["events"] = Json::array();
+    for (auto& event : trail->events) {
+      auto admitted = filter.admit(event);
+      if (!admitted.ok()) return report_error(admitted.status());
+      if (*admitted) out["events"].push_back(envelope_to_json(event));
+    }
+    std::cout << out.dump(-1, ' ', false, Json::error_handler_t::replace) << "\n";
+    return kExitOk;
+  }
+  std::cout << "hazard " << options.id << "  " << status["state"].get<std::string>() << "\n";
+  for (const auto& [key, value] : status.items()) {
+    if (key == "hazard_id" || key == "state") continue;
+    std::cout << "  " << key << ": " << (value.is_string() ? value.get<std::string>() : value.dump())
+              << "\n";
+  }
+  std::cout << "trail:\n";
+  for (auto& event : trail->events) {
+    auto admitted = filter.admit(event);
+    if (!admitted.ok()) return report_error(admitted.status());
+    if (*admitted) print_event(std::cout, event, EventFormat::human);
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+void add_hazard_command(CLI::App& app, const GlobalOptions& globals, int* exit_code) {
+  auto options = std::make_shared<HazardOptions>();
+  auto* hazard = app.add_subcommand("hazard", "one hazard's state and trail");
+  hazard->add_option("id", options->id, "hazard id")->required();
+  hazard->add_option("--format", options->format, "human or json");
+  hazard->add_option("--as", options->as, "read as ROLE[:SCOPE]");
+  hazard->callback([&globals, options, exit_code] {
+    CliContext context(globals);
+    *exit_code = run_hazard(context, *options);
+  });
+}
+
+}  // namespace redline::cli
