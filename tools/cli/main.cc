@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
   redline::cli::add_store_commands(app, globals, &exit_code);
   redline::cli::add_domain_commands(app, globals, &exit_code);
   redline::cli::add_hazard_command(app, globals, &exit_code);
+  redline::cli::add_simulate_command(app, &exit_code);
 
   try {
     app.parse(argc, argv);
