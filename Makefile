@@ -57,11 +57,22 @@ test: build
 	exit $$status
 
 RUN_DATA := $(BUILD_DIR)/run-data
+REDLINE := $(BUILD_DIR)/bin/redline
 
+# The main job: a simulated city month (6 counties, 300 institutions) submitted to a fresh
+# store, its chain verified, and what happened to the hazards, county by county.
 run: build
-	@rm -rf $(RUN_DATA)
-	$(BUILD_DIR)/bin/redline --data $(RUN_DATA) init
-	$(BUILD_DIR)/bin/redline --data $(RUN_DATA) audit verify
+	@rm -rf $(RUN_DATA) && mkdir -p $(RUN_DATA)
+	$(REDLINE) simulate --seed 2026 --counties 6 --institutions 300 --days 30 > $(BUILD_DIR)/run-commands.jsonl
+	@$(REDLINE) --data $(RUN_DATA) submit $(BUILD_DIR)/run-commands.jsonl > $(BUILD_DIR)/run-results.jsonl; \
+	  status=$$?; \
+	  echo "submitted $$(wc -l < $(BUILD_DIR)/run-commands.jsonl) commands:" \
+	    "$$(grep -c '"ok":true' $(BUILD_DIR)/run-results.jsonl) accepted," \
+	    "$$(grep -c '"ok":false' $(BUILD_DIR)/run-results.jsonl) rejected"; \
+	  exit $$status
+	$(REDLINE) --data $(RUN_DATA) audit verify
+	@echo; echo "hazards by state, per county:"
+	@$(REDLINE) --data $(RUN_DATA) status --summary
 
 bench: build
 	$(BUILD_DIR)/bin/redline-bench --dir $(BUILD_DIR)/bench-data

@@ -120,3 +120,36 @@ TEST_F(ReadCli, HazardShowsItsStatusWithTheSpecKeysAndItsTrail) {
 
 }  // namespace
 }  // namespace redline
+
+namespace redline {
+namespace {
+
+TEST_F(ReadCli, StatusBoardJsonFiltersAndSummary) {
+  submit({cmd("RegisterInstitution", {{"id", "city-1"}, {"role", "city_bureau"}},
+              {{"institution_id", "I-9"}, {"name", "公墓"}, {"kind", "cemetery"}, {"county", "XF"}}),
+          cmd("ReportHazard", {{"id", "city-1"}, {"role", "city_bureau"}},
+              {{"hazard_id", "H-0"}, {"institution_id", "I-9"}, {"category", "building"},
+               {"description", "围墙倾斜"}, {"source", "spot_check"}}),
+          cmd("ClassifyHazard", {{"id", "city-1"}, {"role", "city_bureau"}},
+              {{"hazard_id", "H-0"}, {"severity", "major"}})});
+  auto all = run_command(redline("status --format json"));
+  ASSERT_EQ(all.exit_code, 0) << all.err;
+  const json board = json::parse(all.out);
+  EXPECT_EQ(board["position"], 7);
+  ASSERT_EQ(board["hazards"].size(), 2u);
+  EXPECT_EQ(board["hazards"][0]["hazard_id"], "H-0");  // sorted by id
+  EXPECT_EQ(board["hazards"][0]["state"], "classified");
+  EXPECT_EQ(board["hazards"][0]["deadline"], "2026-06-06T09:00:00Z");  // major: plan due in 3 days
+  EXPECT_EQ(board["hazards"][1]["hazard_id"], "H-1");
+  const json xf = json::parse(run_command(redline("status --format json --county XF")).out);
+  ASSERT_EQ(xf["hazards"].size(), 1u);
+  const json reported = json::parse(run_command(redline("status --format json --state reported")).out);
+  ASSERT_EQ(reported["hazards"].size(), 1u);
+  EXPECT_EQ(reported["hazards"][0]["hazard_id"], "H-1");
+  auto summary = run_command(redline("status --summary"));
+  EXPECT_NE(summary.out.find("LT      1         0"), std::string::npos) << summary.out;
+  EXPECT_EQ(run_command(redline("status --state lost")).exit_code, 2);
+}
+
+}  // namespace
+}  // namespace redline

@@ -14,6 +14,9 @@ void add_store_commands(CLI::App& app, const GlobalOptions& globals, int* exit_c
 // submit.
 void add_domain_commands(CLI::App& app, const GlobalOptions& globals, int* exit_code);
 
+// status.
+void add_status_command(CLI::App& app, const GlobalOptions& globals, int* exit_code);
+
 // simulate.
 void add_simulate_command(CLI::App& app, int* exit_code);
 
