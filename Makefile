@@ -75,7 +75,7 @@ run: build
 	@$(REDLINE) --data $(RUN_DATA) status --summary
 
 bench: build
-	$(BUILD_DIR)/bin/redline-bench --dir $(BUILD_DIR)/bench-data
+	$(BUILD_DIR)/bin/redline-bench --dir $(BUILD_DIR)/bench-data --redline $(BUILD_DIR)/bin/redline
 
 clean:
 	-tools/kafka/kafka.sh down

@@ -124,12 +124,20 @@ Result<std::unique_ptr<EventStore>> EventStore::open(const StoreOptions& options
   family_options.compression = rocksdb::kNoCompression;
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
   descriptors.emplace_back(rocksdb::kDefaultColumnFamilyName, family_options);
+  // Command ids are looked up once per command, almost always absent: bloom filters.
+  rocksdb::ColumnFamilyOptions commands_options = family_options;
+  {
+    rocksdb::BlockBasedTableOptions table;
+    table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+    commands_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  }
   for (auto name : {layout::kLogFamily, layout::kStreamsFamily, layout::kCommandsFamily,
                     layout::kMetaFamily, layout::kProjectionsFamily, layout::kDeadlinesFamily,
                     layout::kDirectoryFamily}) {
-    descriptors.emplace_back(std::string(name), name == layout::kStreamsFamily
-                                                    ? streams_family_options(family_options)
-                                                    : family_options);
+    descriptors.emplace_back(std::string(name),
+                             name == layout::kStreamsFamily    ? streams_family_options(family_options)
+                             : name == layout::kCommandsFamily ? commands_options
+                                                               : family_options);
   }
   rocksdb::DB* raw = nullptr;
   auto s = rocksdb::DB::Open(db_options, options.path, descriptors, &store->families_->handles,
@@ -335,6 +343,13 @@ Status EventStore::scan(Position from, const RawVisitor& visitor) const {
 
 Result<std::vector<Position>> EventStore::stream_positions(std::string_view stream) const {
   std::vector<Position> positions;
+  // A new stream (most lookups while commands create hazards) is settled by the bloom
+  // filters without an iterator.
+  std::string first_value;
+  auto s = db_->Get(rocksdb::ReadOptions(), families_->streams,
+                    layout::stream_key(stream, StreamVersion(1)), &first_value);
+  if (s.IsNotFound()) return positions;
+  if (!s.ok()) return storage_error("cannot read stream index", s);
   const std::string first = layout::stream_key_first(stream);
   const std::string last = layout::stream_key_last(stream);
   rocksdb::ReadOptions read_options;

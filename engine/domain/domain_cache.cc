@@ -34,18 +34,44 @@ Status DomainCache::preload(const NewEvent& event) { return visit(event, /*fold_
 
 Status DomainCache::apply(const NewEvent& event) {
   if (const auto* registered = std::get_if<InstitutionRegistered>(&event.data)) {
-    pending_institutions_[registered->county].insert(registered->institution_id);
+    auto loaded = county_institutions_.find(registered->county);
+    if (loaded != county_institutions_.end()) {
+      auto& ids = loaded->second;
+      auto at = std::lower_bound(ids.begin(), ids.end(), registered->institution_id);
+      if (at == ids.end() || *at != registered->institution_id) ids.insert(at, registered->institution_id);
+    } else {
+      pending_institutions_[registered->county].insert(registered->institution_id);
+    }
   }
   return visit(event, /*fold_it=*/true);
 }
 
 Result<std::vector<std::string>> DomainCache::institutions_in(
     const std::optional<std::string>& county) {
+  if (county) {
+    auto loaded = county_institutions_.find(*county);
+    if (loaded == county_institutions_.end()) {
+      auto stored = registered_institutions(store_, county);
+      if (!stored.ok()) return stored.status();
+      std::set<std::string> ids(stored->begin(), stored->end());
+      auto pending = pending_institutions_.find(*county);
+      if (pending != pending_institutions_.end()) {
+        ids.insert(pending->second.begin(), pending->second.end());
+        pending_institutions_.erase(pending);
+      }
+      loaded = county_institutions_.emplace(*county, std::vector<std::string>(ids.begin(), ids.end())).first;
+    }
+    return loaded->second;
+  }
+  // Every county: rare (a city-wide draw), so read the directory afresh.
   auto stored = registered_institutions(store_, county);
   if (!stored.ok()) return stored.status();
   std::set<std::string> ids(stored->begin(), stored->end());
   for (const auto& [pending_county, pending] : pending_institutions_) {
-    if (!county || *county == pending_county) ids.insert(pending.begin(), pending.end());
+    ids.insert(pending.begin(), pending.end());
+  }
+  for (const auto& [loaded_county, loaded] : county_institutions_) {
+    ids.insert(loaded.begin(), loaded.end());
   }
   return std::vector<std::string>(ids.begin(), ids.end());
 }
@@ -74,6 +100,7 @@ std::size_t DomainCache::size() const {
 }
 
 void DomainCache::clear() {
+  county_institutions_.clear();
   pending_institutions_.clear();
   units_.clear();
   institutions_.clear();

@@ -71,7 +71,10 @@ class DomainCache {
   Table<InspectionState> inspections_;
   Table<ReportState> reports_;
   Table<HazardState> hazards_;
-  // Registrations not yet known to be on disk, by county.
+  // Registered institutions per county, sorted: loaded from the directory on first use
+  // and kept current by apply(). Registrations of counties not loaded yet wait in
+  // pending_institutions_ until the county is loaded.
+  std::map<std::string, std::vector<std::string>> county_institutions_;
   std::map<std::string, std::set<std::string>> pending_institutions_;
 };
 

@@ -27,6 +27,7 @@
 #include "engine/store_layout.h"
 #include "events/codec.h"
 #include "events/time.h"
+#include "tools/bench/bench_submit.h"
 
 namespace redline {
 namespace {
@@ -207,13 +208,28 @@ int main(int argc, char** argv) {
   std::size_t batch = 1'000;
   std::size_t streams = 50'000;
   int rounds = 3;
+  std::string only;
+  std::string redline_binary;
+  int submit_institutions = 80'000;
+  int submit_days = 40;
   app.add_option("--dir", dir, "scratch folder (emptied)");
   app.add_option("--events", events, "events per run");
   app.add_option("--batch", batch, "events per WriteBatch / transaction");
   app.add_option("--streams", streams, "distinct streams the events spread over");
   app.add_option("--rounds", rounds, "runs per figure; the best is kept");
+  app.add_option("--only", only, "store or submit (default: both)");
+  app.add_option("--redline", redline_binary, "the redline binary, for end-to-end submit runs");
+  app.add_option("--submit-institutions", submit_institutions, "simulated institutions for submit");
+  app.add_option("--submit-days", submit_days, "simulated days for submit");
   CLI11_PARSE(app, argc, argv);
 
+  if (only != "store") {
+    bench::SubmitBenchOptions submit{dir + "/submit-bench", redline_binary, submit_institutions,
+                                     submit_days, 1};
+    if (!bench::run_submit_bench(submit)) return 1;
+    std::cout << "\n";
+    if (only == "submit") return 0;
+  }
   try {
     std::filesystem::create_directories(dir);
     const auto new_events = make_events(events, streams);

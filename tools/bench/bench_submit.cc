@@ -1,0 +1,195 @@
+#include "tools/bench/bench_submit.h"
+
+#include <spawn.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <fcntl.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <future>
+#include <iomanip>
+#include <iostream>
+#include <thread>
+#include <vector>
+
+#include "engine/domain/command_processor.h"
+#include "engine/event_store.h"
+#include "engine/replay.h"
+#include "tools/simulator/city_simulator.h"
+
+extern char** environ;
+
+namespace redline::bench {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+std::unique_ptr<EventStore> fresh_store(const std::string& path) {
+  std::filesystem::remove_all(path);
+  auto store = EventStore::open(StoreOptions{path, /*sync=*/true, true});
+  if (!store.ok()) throw std::runtime_error(store.status().to_string());
+  return std::move(store).value();
+}
+
+void check(const Status& status) {
+  if (!status.ok()) throw std::runtime_error(status.to_string());
+}
+
+// The command path as `submit` runs it: groups of 1,000 lines, the next group prepared
+// while the previous one is written, each result rendered as its output line.
+double handle_commands(const std::string& path, const std::vector<std::string>& lines,
+                       std::size_t* rejected) {
+  auto store = fresh_store(path);
+  CommandProcessor processor(*store, DomainConfig{});
+  const auto start = Clock::now();
+  std::future<Status> previous;
+  std::size_t output_bytes = 0;
+  for (std::size_t first = 0; first < lines.size(); first += 1000) {
+    auto txn = store->begin_transaction();
+    for (std::size_t i = first; i < std::min(lines.size(), first + 1000); ++i) {
+      auto result = processor.handle(txn, lines[i], i + 1);
+      if (result["ok"] != true) ++*rejected;
+      output_bytes += result.dump().size();
+    }
+    if (previous.valid()) check(previous.get());
+    previous = txn.commit_async();
+  }
+  check(previous.get());
+  const double seconds = seconds_since(start);
+  if (output_bytes == 0) std::cerr << "no output\n";
+  return seconds;
+}
+
+// The events the commands produced, grouped per command, as a writer would hand them over.
+std::vector<std::vector<NewEvent>> produced_events(const std::string& path) {
+  auto store = EventStore::open(StoreOptions{path, true, false});
+  if (!store.ok()) throw std::runtime_error(store.status().to_string());
+  std::vector<std::vector<NewEvent>> commands;
+  check(replay(**store, Position(1), [&commands](const Envelope& e) {
+    NewEvent event{e.stream, e.data, e.occurred_at, e.actor, e.command_id, e.caused_by, e.rule};
+    if (commands.empty() || !e.command_id || commands.back().front().command_id != e.command_id) {
+      commands.emplace_back();
+    }
+    commands.back().push_back(std::move(event));
+    return true;
+  }));
+  return commands;
+}
+
+double append_directly(const std::string& path, const std::vector<std::vector<NewEvent>>& commands) {
+  auto store = fresh_store(path);
+  const auto start = Clock::now();
+  std::future<Status> previous;
+  for (std::size_t first = 0; first < commands.size(); first += 1000) {
+    auto txn = store->begin_transaction();
+    for (std::size_t i = first; i < std::min(commands.size(), first + 1000); ++i) {
+      auto staged = txn.append(commands[i], std::nullopt);
+      if (!staged.ok()) throw std::runtime_error(staged.status().to_string());
+    }
+    if (previous.valid()) check(previous.get());
+    previous = txn.commit_async();
+  }
+  check(previous.get());
+  return seconds_since(start);
+}
+
+// Runs `redline --data DIR submit FILE > /dev/null`; returns seconds and peak RSS (KiB).
+std::pair<double, long> run_binary_submit(const std::string& binary, const std::string& data,
+                                          const std::string& input) {
+  std::filesystem::remove_all(data);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+  std::vector<std::string> args{binary, "--data", data, "submit", input};
+  std::vector<char*> argv;
+  for (auto& arg : args) argv.push_back(arg.data());
+  argv.push_back(nullptr);
+  const auto start = Clock::now();
+  pid_t pid = 0;
+  if (posix_spawn(&pid, binary.c_str(), &actions, nullptr, argv.data(), environ) != 0) {
+    throw std::runtime_error("cannot start " + binary);
+  }
+  posix_spawn_file_actions_destroy(&actions);
+  // The child's own high-water mark (VmHWM), polled: ru_maxrss would also count this
+  // process's memory, which a spawned child inherits in its accounting.
+  long peak_kib = 0;
+  int status = 0;
+  for (;;) {
+    std::ifstream proc("/proc/" + std::to_string(pid) + "/status");
+    for (std::string line; std::getline(proc, line);) {
+      if (line.rfind("VmHWM:", 0) == 0) peak_kib = std::max(peak_kib, std::stol(line.substr(6)));
+    }
+    if (waitpid(pid, &status, WNOHANG) == pid) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  const double seconds = seconds_since(start);
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    throw std::runtime_error("redline submit exited with " + std::to_string(WEXITSTATUS(status)));
+  }
+  return {seconds, peak_kib};
+}
+
+std::vector<std::string> simulate(int institutions, int days, SimulationCounts* counts) {
+  std::vector<std::string> lines;
+  SimulationOptions options{.seed = 2026, .counties = 12, .institutions = institutions, .days = days};
+  check(simulate_city(options, [&lines](const nlohmann::ordered_json& c) { lines.push_back(c.dump()); },
+                      counts));
+  return lines;
+}
+
+}  // namespace
+
+bool run_submit_bench(const SubmitBenchOptions& options) {
+  try {
+    SimulationCounts counts;
+    const auto lines = simulate(options.institutions, options.days, &counts);
+    std::cout << "submit: " << lines.size() << " simulated commands (" << counts.hazards
+              << " hazards; 12 counties, " << options.institutions << " institutions, "
+              << options.days << " days)\n";
+    std::size_t rejected = 0;
+    const double handling = handle_commands(options.dir + "/submit", lines, &rejected);
+    const auto commands = produced_events(options.dir + "/submit");
+    std::size_t events = 0;
+    for (const auto& c : commands) events += c.size();
+    double direct = 0;
+    for (int round = 0; round < std::max(1, options.rounds); ++round) {
+      const double seconds = append_directly(options.dir + "/direct", commands);
+      direct = round == 0 ? seconds : std::min(direct, seconds);
+    }
+    std::cout << std::fixed << std::setprecision(3);
+    std::cout << "  command handling: " << static_cast<long long>(lines.size() / handling)
+              << " commands/s (" << handling << " s, " << rejected << " rejected)\n";
+    std::cout << "  direct append of the same " << events << " events: "
+              << static_cast<long long>(events / direct) << " events/s, "
+              << static_cast<long long>(lines.size() / direct) << " commands/s (" << direct << " s)\n";
+    std::cout << std::setprecision(2) << "  submit ratio (handling / direct): " << direct / handling
+              << "  (target >= 0.4)\n";
+    if (!options.redline_binary.empty()) {
+      for (int fraction : {4, 1}) {
+        const std::size_t n = lines.size() / static_cast<std::size_t>(fraction);
+        const std::string input = options.dir + "/commands.jsonl";
+        {
+          std::ofstream out(input);
+          for (std::size_t i = 0; i < n; ++i) out << lines[i] << '\n';
+        }
+        auto [seconds, rss] = run_binary_submit(options.redline_binary, options.dir + "/binary", input);
+        std::cout << std::setprecision(3) << "  redline submit of " << n << " commands: " << seconds
+                  << " s, " << static_cast<long long>(n / seconds) << " commands/s, peak RSS "
+                  << rss / 1024 << " MiB\n";
+      }
+    }
+    std::filesystem::remove_all(options.dir);
+    return true;
+  } catch (const std::exception& e) {
+    std::cerr << "redline-bench submit: " << e.what() << "\n";
+    return false;
+  }
+}
+
+}  // namespace redline::bench
