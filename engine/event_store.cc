@@ -224,29 +224,11 @@ rocksdb::ColumnFamilyHandle* EventStore::family(std::string_view name) const {
 }
 
 Result<StreamVersion> EventStore::load_stream_version(std::string_view stream) const {
-  // Most streams seen for the first time are new (a hazard being reported): a point lookup
-  // of version 1, answered by the bloom filters, settles those without an iterator.
-  std::string first_value;
-  auto s = db_->Get(rocksdb::ReadOptions(), families_->streams,
-                    layout::stream_key(stream, StreamVersion(1)), &first_value);
-  if (s.IsNotFound()) return StreamVersion(0);
-  if (!s.ok()) return storage_error("cannot read stream index", s);
-  // Forward within the stream's prefix: the hash memtable cannot seek backwards. Streams
-  // are short (a hazard's lifecycle), and the cache spares repeated walks.
-  const std::string first = layout::stream_key_first(stream);
-  const std::string last = layout::stream_key_last(stream);
-  rocksdb::ReadOptions read_options;
-  rocksdb::Slice upper(last);
-  read_options.iterate_upper_bound = &upper;
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read_options, families_->streams));
-  StreamVersion version(0);
-  for (it->Seek(first); it->Valid(); it->Next()) {
-    auto parsed = layout::parse_stream_key(std::string_view(it->key().data(), it->key().size()));
-    if (!parsed || parsed->stream != stream) break;
-    version = parsed->version;
-  }
-  if (!it->status().ok()) return storage_error("cannot read stream index", it->status());
-  return version;
+  // Versions are gap-free from 1 (the audit checks it), so the count is the version. The
+  // hash memtable cannot seek backwards; streams are short, and the cache spares repeats.
+  auto positions = stream_positions(stream);
+  if (!positions.ok()) return positions.status();
+  return StreamVersion(positions->size());
 }
 
 Result<StreamVersion> EventStore::pending_stream_version(std::string_view stream) const {

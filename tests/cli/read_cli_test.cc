@@ -6,6 +6,7 @@
 
 #include <sstream>
 
+#include "tests/support/json_lines.h"
 #include "tests/support/run_command.h"
 #include "tests/support/temp_dir.h"
 
@@ -15,13 +16,6 @@ namespace {
 using nlohmann::json;
 using testing::run_command;
 using testing::shell_quote;
-
-std::vector<json> lines_of(const std::string& text) {
-  std::vector<json> lines;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) lines.push_back(json::parse(line));
-  return lines;
-}
 
 json cmd(const std::string& type, json actor, json fields) {
   fields["type"] = type;
@@ -59,7 +53,7 @@ class ReadCli : public ::testing::Test {
   std::vector<json> events_as(const std::string& as) {
     auto out = run_command(redline("events --format jsonl" + (as.empty() ? "" : " --as " + as)));
     EXPECT_EQ(out.exit_code, 0) << out.err;
-    return lines_of(out.out);
+    return testing::parse_json_lines(out.out);
   }
   static int count_type(const std::vector<json>& events, const std::string& type) {
     int n = 0;

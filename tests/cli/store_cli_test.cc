@@ -7,6 +7,7 @@
 
 #include "engine/event_store.h"
 #include "tests/support/raw_rocksdb.h"
+#include "tests/support/json_lines.h"
 #include "tests/support/run_command.h"
 #include "tests/support/sample_events.h"
 #include "tests/support/temp_dir.h"
@@ -19,13 +20,6 @@ using testing::shell_quote;
 
 std::string redline(const std::string& args) {
   return shell_quote(testing::redline_binary()) + " " + args;
-}
-
-std::vector<nlohmann::json> parse_lines(const std::string& text) {
-  std::vector<nlohmann::json> lines;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) lines.push_back(nlohmann::json::parse(line));
-  return lines;
 }
 
 class StoreCli : public ::testing::Test {
@@ -60,7 +54,7 @@ TEST_F(StoreCli, InitIsIdempotent) {
 TEST_F(StoreCli, EventsJsonlIsTheWholeLogWithSpecKeys) {
   auto out = run_command(redline(data_arg() + " events --format jsonl"));
   ASSERT_EQ(out.exit_code, 0) << out.err;
-  auto lines = parse_lines(out.out);
+  auto lines = testing::parse_json_lines(out.out);
   ASSERT_EQ(lines.size(), event_count_);
   for (std::size_t i = 0; i < lines.size(); ++i) {
     EXPECT_EQ(lines[i]["position"], i + 1);
@@ -74,16 +68,16 @@ TEST_F(StoreCli, EventsJsonlIsTheWholeLogWithSpecKeys) {
 }
 
 TEST_F(StoreCli, EventsFilters) {
-  auto by_type = parse_lines(
+  auto by_type = testing::parse_json_lines(
       run_command(redline("events --type HazardReported --format jsonl " + data_arg())).out);
   ASSERT_EQ(by_type.size(), 1u);
   EXPECT_EQ(by_type[0]["position"], 14);
 
-  auto from = parse_lines(run_command(redline("events --from 30 --format jsonl " + data_arg())).out);
+  auto from = testing::parse_json_lines(run_command(redline("events --from 30 --format jsonl " + data_arg())).out);
   ASSERT_EQ(from.size(), event_count_ - 29);
   EXPECT_EQ(from[0]["position"], 30);
 
-  auto stream = parse_lines(
+  auto stream = testing::parse_json_lines(
       run_command(redline("events --stream institution-I-1 --format jsonl " + data_arg())).out);
   ASSERT_EQ(stream.size(), event_count_ / 2);
   for (std::size_t i = 0; i < stream.size(); ++i) {

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "tests/support/json_lines.h"
 #include "tests/support/run_command.h"
 #include "tests/support/temp_dir.h"
 
@@ -15,13 +16,6 @@ namespace {
 using nlohmann::json;
 using testing::run_command;
 using testing::shell_quote;
-
-std::vector<json> parse_lines(const std::string& text) {
-  std::vector<json> lines;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) lines.push_back(json::parse(line));
-  return lines;
-}
 
 std::string redline(const std::string& data, const std::string& args) {
   return shell_quote(testing::redline_binary()) + " --data " + shell_quote(data) + " " + args;
@@ -46,7 +40,7 @@ TEST(SubmitCli, OneResultPerLineInOrderAndABadLineStopsNothing) {
   }
   auto out = run_command(redline(dir.sub("data"), "submit -"), input);
   EXPECT_EQ(out.exit_code, 1) << out.err;
-  auto results = parse_lines(out.out);
+  auto results = testing::parse_json_lines(out.out);
   ASSERT_EQ(results.size(), 2502u);
   std::uint64_t position = 0;
   for (std::size_t i = 0; i < results.size(); ++i) {
@@ -73,12 +67,12 @@ TEST(SubmitCli, AllAcceptedExitsZeroAndDuplicatesAppendNothing) {
   EXPECT_EQ(first.exit_code, 0) << first.err;
   auto again = run_command(redline(dir.sub("data"), "submit " + shell_quote(file)));
   EXPECT_EQ(again.exit_code, 0) << again.err;
-  auto results = parse_lines(again.out);
+  auto results = testing::parse_json_lines(again.out);
   ASSERT_EQ(results.size(), 2u);
   EXPECT_EQ(results[0]["duplicate"], true);
   EXPECT_EQ(results[1]["first_position"], 2);
   auto events = run_command(redline(dir.sub("data"), "events --format jsonl"));
-  EXPECT_EQ(parse_lines(events.out).size(), 2u);
+  EXPECT_EQ(testing::parse_json_lines(events.out).size(), 2u);
   EXPECT_NE(events.out.find("养老院"), std::string::npos);
 }
 

@@ -28,6 +28,11 @@ int report_error(const Status& status) {
   return exit_code_for(status.code());
 }
 
+Result<Viewer> viewer_option(const std::string& as) {
+  if (as.empty()) return Viewer{};
+  return parse_viewer(as);
+}
+
 void add_global_options(CLI::App& app, GlobalOptions* options) {
   app.add_option("--data", options->data_dir, "store folder")->capture_default_str();
   app.add_option_function<std::string>(

@@ -10,6 +10,7 @@
 
 #include "engine/config.h"
 #include "engine/domain/handler_support.h"
+#include "engine/domain/visibility.h"
 #include "engine/event_store.h"
 
 namespace redline::cli {
@@ -46,6 +47,9 @@ class CliContext {
   GlobalOptions options_;
   std::optional<Config> config_;
 };
+
+// The viewer of `--as ROLE[:SCOPE]`; the operator (sees everything) when `as` is empty.
+Result<Viewer> viewer_option(const std::string& as);
 
 // Prints "redline: <message>" to stderr and returns the exit code for the status.
 int report_error(const Status& status);

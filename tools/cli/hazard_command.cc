@@ -22,14 +22,10 @@ int run_hazard(CliContext& context, const HazardOptions& options) {
     std::cerr << "redline: --format must be human or json, got '" << options.format << "'\n";
     return kExitUsage;
   }
-  Viewer viewer;
-  if (!options.as.empty()) {
-    auto parsed = parse_viewer(options.as);
-    if (!parsed.ok()) {
-      std::cerr << "redline: " << parsed.status().message() << "\n";
-      return kExitUsage;
-    }
-    viewer = *parsed;
+  auto viewer = viewer_option(options.as);
+  if (!viewer.ok()) {
+    std::cerr << "redline: " << viewer.status().message() << "\n";
+    return kExitUsage;
   }
   auto config = context.domain_config();
   if (!config.ok()) return report_error(config.status());
@@ -37,7 +33,7 @@ int run_hazard(CliContext& context, const HazardOptions& options) {
   if (!store.ok()) return report_error(store.status());
   auto trail = load_hazard(**store, options.id, config->limits);
   if (!trail.ok()) return report_error(trail.status());
-  VisibilityFilter filter(**store, viewer);
+  VisibilityFilter filter(**store, *viewer);
 
   const auto status = hazard_status_json(options.id, trail->state);
   if (options.format == "json") {

@@ -54,33 +54,38 @@ int print_positions(const EventStore& store, const std::vector<Position>& positi
   return kExitOk;
 }
 
-Result<Viewer> viewer_of(const std::string& as) {
-  if (as.empty()) return Viewer{};
-  return parse_viewer(as);
+// --format and --as of the event reads; false (after saying why) on a usage error.
+bool read_view(const EventsOptions& options, EventFormat* format, Viewer* viewer) {
+  auto parsed_format = parse_event_format(options.format);
+  if (!parsed_format) {
+    std::cerr << "redline: --format must be human or jsonl, got '" << options.format << "'\n";
+    return false;
+  }
+  *format = *parsed_format;
+  auto parsed_viewer = viewer_option(options.as);
+  if (!parsed_viewer.ok()) {
+    std::cerr << "redline: " << parsed_viewer.status().message() << "\n";
+    return false;
+  }
+  *viewer = *parsed_viewer;
+  return true;
 }
 
 int run_events(CliContext& context, const EventsOptions& options) {
-  auto format = parse_event_format(options.format);
-  if (!format) {
-    std::cerr << "redline: --format must be human or jsonl, got '" << options.format << "'\n";
-    return kExitUsage;
-  }
+  EventFormat format;
+  Viewer viewer;
+  if (!read_view(options, &format, &viewer)) return kExitUsage;
   if (!options.type.empty() && !event_type_index(options.type)) {
     std::cerr << "redline: --type '" << options.type << "' is not an event type of the spec\n";
     return kExitUsage;
   }
-  auto viewer = viewer_of(options.as);
-  if (!viewer.ok()) {
-    std::cerr << "redline: " << viewer.status().message() << "\n";
-    return kExitUsage;
-  }
   auto store = context.open_store(/*create=*/false);
   if (!store.ok()) return report_error(store.status());
-  VisibilityFilter filter(**store, *viewer);
+  VisibilityFilter filter(**store, viewer);
   if (!options.stream.empty()) {
     auto positions = (*store)->stream_positions(options.stream);
     if (!positions.ok()) return report_error(positions.status());
-    return print_positions(**store, *positions, options, *format, filter);
+    return print_positions(**store, *positions, options, format, filter);
   }
   Status failure;
   Status scanned = (*store)->scan(Position(options.from), [&](Position, std::string_view bytes) {
@@ -97,7 +102,7 @@ int run_events(CliContext& context, const EventsOptions& options) {
       failure = envelope.status();
       return false;
     }
-    return print_visible(filter, *envelope, *format, &failure);
+    return print_visible(filter, *envelope, format, &failure);
   });
   if (!scanned.ok()) return report_error(scanned);
   if (!failure.ok()) return report_error(failure);
@@ -105,16 +110,9 @@ int run_events(CliContext& context, const EventsOptions& options) {
 }
 
 int run_history(CliContext& context, const std::string& stream, const EventsOptions& options) {
-  auto format = parse_event_format(options.format);
-  if (!format) {
-    std::cerr << "redline: --format must be human or jsonl, got '" << options.format << "'\n";
-    return kExitUsage;
-  }
-  auto viewer = viewer_of(options.as);
-  if (!viewer.ok()) {
-    std::cerr << "redline: " << viewer.status().message() << "\n";
-    return kExitUsage;
-  }
+  EventFormat format;
+  Viewer viewer;
+  if (!read_view(options, &format, &viewer)) return kExitUsage;
   auto store = context.open_store(/*create=*/false);
   if (!store.ok()) return report_error(store.status());
   auto positions = (*store)->stream_positions(stream);
@@ -122,8 +120,8 @@ int run_history(CliContext& context, const std::string& stream, const EventsOpti
   if (positions->empty()) {
     return report_error(Status(ErrorCode::not_found, "stream " + stream + " has no events"));
   }
-  VisibilityFilter filter(**store, *viewer);
-  return print_positions(**store, *positions, EventsOptions{}, *format, filter);
+  VisibilityFilter filter(**store, viewer);
+  return print_positions(**store, *positions, EventsOptions{}, format, filter);
 }
 
 int run_audit_verify(CliContext& context) {
