@@ -31,11 +31,19 @@ class CommandProcessor {
   // The write-side cache; clear it only when nothing is staged or in flight.
   DomainCache& cache() { return cache_; }
 
+  // The cache is bounded: once this is true, the caller lets every commit land and then
+  // calls trim_cache().
+  bool cache_over_limit() const { return cache_.size() > kCacheLimit; }
+  void trim_cache() { cache_.trim(kCacheLimit * 3 / 4); }
+
   static nlohmann::ordered_json error_result(std::size_t line_number,
                                              const std::optional<std::string>& command_id,
                                              const Status& status);
 
  private:
+  // Entities kept in memory (a few hundred bytes each).
+  static constexpr std::size_t kCacheLimit = 200'000;
+
   DomainConfig config_;
   DomainCache cache_;
 };

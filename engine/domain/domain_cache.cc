@@ -99,6 +99,15 @@ std::size_t DomainCache::size() const {
          inspections_.size() + reports_.size() + hazards_.size();
 }
 
+void DomainCache::trim(std::size_t limit) {
+  std::erase_if(hazards_, [](const auto& entry) {
+    return entry.second.phase == HazardPhase::closed || entry.second.phase == HazardPhase::dismissed;
+  });
+  std::erase_if(reports_, [](const auto& entry) { return entry.second.published; });
+  std::erase_if(inspections_, [](const auto& entry) { return entry.second.completed; });
+  if (size() > limit) clear();
+}
+
 void DomainCache::clear() {
   county_institutions_.clear();
   pending_institutions_.clear();

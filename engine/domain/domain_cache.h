@@ -50,6 +50,10 @@ class DomainCache {
 
   std::size_t size() const;
   void clear();
+  // Drops the entities no command is likely to touch again (closed or dismissed hazards,
+  // published reports, completed inspections); clears everything if that is not enough to
+  // get under `limit`. Same precondition as clear().
+  void trim(std::size_t limit);
   const HazardLimits& limits() const { return limits_; }
 
  private:

@@ -185,3 +185,25 @@ TEST_F(HazardLifecycle, RepeatedCommandIdReturnsTheFirstResult) {
 
 }  // namespace
 }  // namespace redline
+
+namespace redline {
+namespace {
+
+TEST_F(HazardLifecycle, TrimmedCacheReloadsStatesFromTheStore) {
+  h.classified_hazard("H-1", "general");
+  h.classified_hazard("H-2", "general");
+  h.ok(command("SubmitRectification", staff("I-1"), {{"hazard_id", "H-1"}, {"evidence", evidence()}}));
+  h.ok(command("VerifyRectification", inspector_actor(), {{"hazard_id", "H-1"}, {"passed", true}, {"note", "ok"}}));
+  h.ok(command("CloseHazard", county(), {{"hazard_id", "H-1"}}));
+  const std::size_t before = h.processor().cache().size();
+  h.processor().trim_cache();
+  EXPECT_EQ(h.processor().cache().size(), before - 1);  // the closed hazard went
+  h.rejected(command("RecordProgress", staff("I-1"), {{"hazard_id", "H-1"}, {"note", "n"}}),
+             "invalid_transition");  // reloaded: still closed
+  h.ok(command("RecordProgress", staff("I-1"), {{"hazard_id", "H-2"}, {"note", "n"}}));
+  h.processor().cache().clear();
+  h.ok(command("SubmitRectification", staff("I-1"), {{"hazard_id", "H-2"}, {"evidence", evidence()}}));
+}
+
+}  // namespace
+}  // namespace redline

@@ -99,6 +99,7 @@ class DomainHarness {
   }
 
   EventStore& store() { return *store_; }
+  CommandProcessor& processor() { return *processor_; }
 
  private:
   TempDir dir_;

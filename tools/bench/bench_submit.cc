@@ -59,8 +59,13 @@ double handle_commands(const std::string& path, const std::vector<std::string>& 
     }
     if (previous.valid()) check(previous.get());
     previous = txn.commit_async();
+    if (processor.cache_over_limit()) {  // as submit does
+      check(previous.get());
+      previous = {};
+      processor.trim_cache();
+    }
   }
-  check(previous.get());
+  if (previous.valid()) check(previous.get());
   const double seconds = seconds_since(start);
   if (output_bytes == 0) std::cerr << "no output\n";
   return seconds;

@@ -17,8 +17,6 @@ namespace redline::cli {
 namespace {
 
 constexpr std::size_t kGroupLines = 1000;
-// The write-side cache is dropped (between groups, with nothing in flight) past this size.
-constexpr std::size_t kCacheLimit = 200'000;
 
 
 // A group handed to the commit pipeline, with the results to print once it lands.
@@ -58,9 +56,9 @@ class Submitter {
       }
       finish_previous();
       previous_ = std::move(group);
-      if (processor_.cache().size() > kCacheLimit) {
-        finish_previous();
-        processor_.cache().clear();
+      if (processor_.cache_over_limit()) {
+        finish_previous();  // nothing in flight: every cached state is on disk
+        processor_.trim_cache();
       }
     }
     finish_previous();
