@@ -16,8 +16,7 @@ Status check_submission(HandlerContext& c, const std::string& campaign_id,
   REDLINE_ASSIGN(campaign, c.cache.campaign(campaign_id));
   if (!campaign->exists) return not_found("campaign " + campaign_id + " has not started");
   const UnitState* unit;
-  REDLINE_ASSIGN(unit, c.cache.unit(unit_id));
-  if (!unit->exists) return not_found("unit " + unit_id + " is not registered");
+  REDLINE_ASSIGN(unit, registered_unit(c, unit_id));
   if (c.command.actor.role == Role::city_bureau) return Status::Ok();
   return require_bureau_of(c.command.actor, unit->county.value_or(""), "units");
 }
@@ -60,10 +59,7 @@ Result<Decision> record_drill(HandlerContext& c) {
   REDLINE_ASSIGN(e.instructor, c.fields.choice<Instructor>("instructor"));
   REDLINE_ASSIGN(e.participants, c.fields.count("participants", 100'000));
   const InstitutionState* institution;
-  REDLINE_ASSIGN(institution, c.cache.institution(e.institution_id));
-  if (!institution->exists) {
-    return not_found("institution " + e.institution_id + " is not registered");
-  }
+  REDLINE_ASSIGN(institution, registered_institution(c, e.institution_id));
   REDLINE_RETURN_IF_ERROR(require_institution_access(c.command.actor, e.institution_id,
                                                      institution->county, "drills"));
   return Decision{c.event(institution_stream(e.institution_id), Event(e))};
@@ -108,12 +104,14 @@ Result<Decision> submit_summary(HandlerContext& c) {
   REDLINE_ASSIGN(e.unit_id, c.fields.id("unit_id"));
   REDLINE_ASSIGN(e.text, c.fields.text("text"));
   REDLINE_ASSIGN(e.attachments, c.fields.media("attachments", /*required=*/true));
-  const MediaRules& rules = c.config.media;
+  const RulesConfig& rules = c.rules;
   for (std::size_t i = 0; i < e.attachments.size(); ++i) {
     const MediaItem& item = e.attachments[i];
     const bool photo = is_photo(item.format);
-    const std::uint32_t min_width = photo ? rules.photo_min_width : rules.video_min_width;
-    const std::uint32_t min_height = photo ? rules.photo_min_height : rules.video_min_height;
+    const auto min_width = static_cast<std::uint32_t>(photo ? rules.summary_photo_min_width
+                                                            : rules.summary_video_min_width);
+    const auto min_height = static_cast<std::uint32_t>(photo ? rules.summary_photo_min_height
+                                                             : rules.summary_video_min_height);
     if (item.width < min_width || item.height < min_height) {
       return Status(ErrorCode::invalid_media,
                     "attachments[" + std::to_string(i) + "] '" + item.name + "' is " +

@@ -59,7 +59,7 @@ nlohmann::ordered_json CommandProcessor::handle(StoreTransaction& txn, std::stri
                         Status(ErrorCode::forbidden, "the public may only ReportByPublic"));
   }
 
-  HandlerContext context(command, cache_, config_);
+  HandlerContext context(command, cache_, rules_);
   auto decision = handler(context);
   if (!decision.ok()) return error_result(line_number, command_id, decision.status());
 

@@ -17,8 +17,8 @@ namespace redline {
 
 class CommandProcessor {
  public:
-  CommandProcessor(const EventStore& store, DomainConfig config)
-      : config_(std::move(config)), cache_(store, config_.limits) {}
+  CommandProcessor(const EventStore& store, RulesConfig rules)
+      : rules_(rules), cache_(store, rules_) {}
 
   // The result of line `line_number` (1-based), as an ordered JSON object:
   // {"ok":true,"line":…,"command_id":…,"stream":…,"version":…,"first_position":…,
@@ -44,7 +44,7 @@ class CommandProcessor {
   // Entities kept in memory (a few hundred bytes each).
   static constexpr std::size_t kCacheLimit = 200'000;
 
-  DomainConfig config_;
+  RulesConfig rules_;
   DomainCache cache_;
 };
 

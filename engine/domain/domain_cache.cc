@@ -9,7 +9,7 @@ namespace redline {
 template <class State>
 void DomainCache::fold(State& state, const EventFacts& facts) {
   if constexpr (std::is_same_v<State, HazardState>) {
-    redline::apply(state, facts, limits_);
+    redline::apply(state, facts, rules_);
   } else {
     redline::apply(state, facts);
   }

@@ -17,7 +17,7 @@ namespace redline {
 
 class DomainCache {
  public:
-  DomainCache(const EventStore& store, HazardLimits limits) : store_(store), limits_(limits) {}
+  DomainCache(const EventStore& store, RulesConfig rules) : store_(store), rules_(rules) {}
 
   Result<const UnitState*> unit(std::string_view id) { return load(units_, unit_stream(id)); }
   Result<const InstitutionState*> institution(std::string_view id) {
@@ -54,7 +54,6 @@ class DomainCache {
   // published reports, completed inspections); clears everything if that is not enough to
   // get under `limit`. Same precondition as clear().
   void trim(std::size_t limit);
-  const HazardLimits& limits() const { return limits_; }
 
  private:
   template <class State>
@@ -67,7 +66,7 @@ class DomainCache {
   Status visit(const NewEvent& event, bool fold_it);
 
   const EventStore& store_;
-  HazardLimits limits_;
+  RulesConfig rules_;
   Table<UnitState> units_;
   Table<InstitutionState> institutions_;
   Table<VolunteerState> volunteers_;

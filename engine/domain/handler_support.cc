@@ -52,6 +52,20 @@ Status require_institution_access(const CommandActor& actor, std::string_view in
 }
 
 Status not_found(std::string what) { return Status(ErrorCode::not_found, std::move(what)); }
+Result<const UnitState*> registered_unit(HandlerContext& c, const std::string& id) {
+  auto unit = c.cache.unit(id);
+  if (unit.ok() && !(*unit)->exists) return not_found("unit " + id + " is not registered");
+  return unit;
+}
+
+Result<const InstitutionState*> registered_institution(HandlerContext& c, const std::string& id) {
+  auto institution = c.cache.institution(id);
+  if (institution.ok() && !(*institution)->exists) {
+    return not_found("institution " + id + " is not registered");
+  }
+  return institution;
+}
+
 Status already_exists(std::string what) {
   return Status(ErrorCode::already_exists, std::move(what));
 }

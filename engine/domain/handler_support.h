@@ -12,23 +12,10 @@
 
 namespace redline {
 
-// Minimum sizes of summary attachments (config [rules]).
-struct MediaRules {
-  std::uint32_t photo_min_width = 1920;
-  std::uint32_t photo_min_height = 1080;
-  std::uint32_t video_min_width = 1280;
-  std::uint32_t video_min_height = 720;
-};
-
-struct DomainConfig {
-  HazardLimits limits;
-  MediaRules media;
-};
-
 class HandlerContext {
  public:
-  HandlerContext(const ParsedCommand& parsed, DomainCache& states, const DomainConfig& settings)
-      : command(parsed), cache(states), config(settings), fields(parsed.body) {}
+  HandlerContext(const ParsedCommand& parsed, DomainCache& states, const RulesConfig& settings)
+      : command(parsed), cache(states), rules(settings), fields(parsed.body) {}
 
   // An event on `stream` at the command's time, by its actor, carrying its command id.
   // (Callers pass a copy of the event when the stream id is read from it: argument
@@ -37,7 +24,7 @@ class HandlerContext {
 
   const ParsedCommand& command;
   DomainCache& cache;
-  const DomainConfig& config;
+  const RulesConfig& rules;
   FieldReader fields;
 };
 
@@ -54,6 +41,9 @@ Status require_institution_access(const CommandActor& actor, std::string_view in
                                   std::string_view county, std::string_view what);
 
 Status not_found(std::string what);
+// The state of a registered unit or institution; not_found ("… is not registered") if not.
+Result<const UnitState*> registered_unit(HandlerContext& c, const std::string& id);
+Result<const InstitutionState*> registered_institution(HandlerContext& c, const std::string& id);
 Status already_exists(std::string what);
 Status invalid_transition(std::string what);
 

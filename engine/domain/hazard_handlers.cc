@@ -82,10 +82,7 @@ Result<Decision> report_hazard(HandlerContext& c) {
       "ReportHazard"));
 
   const InstitutionState* institution;
-  REDLINE_ASSIGN(institution, c.cache.institution(e.institution_id));
-  if (!institution->exists) {
-    return not_found("institution " + e.institution_id + " is not registered");
-  }
+  REDLINE_ASSIGN(institution, registered_institution(c, e.institution_id));
   e.county = institution->county;
   const InspectionState* inspection = nullptr;
   if (e.inspection_id) {

@@ -23,6 +23,6 @@ struct HazardTrail {
 
 // not_found when the hazard was never reported.
 Result<HazardTrail> load_hazard(const EventStore& store, const std::string& hazard_id,
-                                const HazardLimits& limits);
+                                const RulesConfig& rules);
 
 }  // namespace redline

@@ -119,10 +119,7 @@ Result<Decision> plan_inspection(HandlerContext& c) {
   }
   for (const auto& institution_id : e.institutions) {
     const InstitutionState* institution;
-    REDLINE_ASSIGN(institution, c.cache.institution(institution_id));
-    if (!institution->exists) {
-      return not_found("institution " + institution_id + " is not registered");
-    }
+    REDLINE_ASSIGN(institution, registered_institution(c, institution_id));
     if (e.county && institution->county != *e.county) {
       return Status(ErrorCode::invalid_field, "institution " + institution_id + " is in county " +
                                                   institution->county + ", not " + *e.county);

@@ -42,8 +42,7 @@ Result<Decision> appoint_liaison(HandlerContext& c) {
   REDLINE_ASSIGN(e.name, c.fields.text("name"));
   REDLINE_ASSIGN(e.phone, c.fields.text("phone"));
   const UnitState* unit;
-  REDLINE_ASSIGN(unit, c.cache.unit(e.unit_id));
-  if (!unit->exists) return not_found("unit " + e.unit_id + " is not registered");
+  REDLINE_ASSIGN(unit, registered_unit(c, e.unit_id));
   if (c.command.actor.role != Role::city_bureau) {
     REDLINE_RETURN_IF_ERROR(
         require_bureau_of(c.command.actor, unit->county.value_or(""), "units"));
@@ -58,9 +57,7 @@ Result<Decision> sign_responsibility_letter(HandlerContext& c) {
   REDLINE_ASSIGN(e.to_unit, c.fields.id("to_unit"));
   REDLINE_ASSIGN(e.scope, c.fields.text("scope"));
   REDLINE_ASSIGN(e.signed_on, c.fields.day("signed_on"));
-  const UnitState* from;
-  REDLINE_ASSIGN(from, c.cache.unit(e.from_unit));
-  if (!from->exists) return not_found("unit " + e.from_unit + " is not registered");
+  REDLINE_RETURN_IF_ERROR(registered_unit(c, e.from_unit).status());
   // The letter goes to a unit or to an institution, and is recorded on the recipient.
   const UnitState* to_unit;
   REDLINE_ASSIGN(to_unit, c.cache.unit(e.to_unit));

@@ -41,11 +41,7 @@ Result<Decision> report_by_public(HandlerContext& c) {
   REDLINE_ASSIGN(e.contact, c.fields.optional_text("contact"));
   REDLINE_ASSIGN(e.volunteer_id, c.fields.optional_id("volunteer_id"));
   if (e.institution_id) {
-    const InstitutionState* institution;
-    REDLINE_ASSIGN(institution, c.cache.institution(*e.institution_id));
-    if (!institution->exists) {
-      return not_found("institution " + *e.institution_id + " is not registered");
-    }
+    REDLINE_RETURN_IF_ERROR(registered_institution(c, *e.institution_id).status());
   }
   if (e.volunteer_id) {
     const VolunteerState* volunteer;

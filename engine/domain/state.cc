@@ -96,7 +96,7 @@ std::optional<Timestamp> HazardState::active_deadline() const {
   return rectification_deadline;
 }
 
-void apply(HazardState& state, const EventFacts& event, const HazardLimits& limits) {
+void apply(HazardState& state, const EventFacts& event, const RulesConfig& rules) {
   state.updated_at = event.occurred_at;
   const auto days = [](std::int64_t n) { return n * kMillisPerDay; };
   std::visit(
@@ -112,11 +112,11 @@ void apply(HazardState& state, const EventFacts& event, const HazardLimits& limi
             state.severity = e.severity;
             state.classified_at = event.occurred_at;
             const std::int64_t limit_days = e.severity == Severity::major
-                                                ? limits.major_rectification_days
-                                                : limits.general_rectification_days;
+                                                ? rules.major_rectification_days
+                                                : rules.general_rectification_days;
             state.rectification_limit = Timestamp(event.occurred_at.value() + days(limit_days));
             if (e.severity == Severity::major) {
-              state.plan_deadline = Timestamp(event.occurred_at.value() + days(limits.major_plan_days));
+              state.plan_deadline = Timestamp(event.occurred_at.value() + days(rules.major_plan_days));
             } else {
               state.rectification_deadline = state.rectification_limit;
             }

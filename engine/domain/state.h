@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/config.h"
 #include "events/envelope.h"
 
 namespace redline {
@@ -101,19 +102,13 @@ struct EventFacts {
 inline EventFacts facts_of(const Envelope& e) { return {e.data, e.occurred_at, e.actor.id}; }
 inline EventFacts facts_of(const NewEvent& e) { return {e.data, e.occurred_at, e.actor.id}; }
 
-// Rule parameters the write side needs to fold a hazard (from config [rules]).
-struct HazardLimits {
-  std::int64_t general_rectification_days = 7;
-  std::int64_t major_plan_days = 3;
-  std::int64_t major_rectification_days = 90;
-};
-
 void apply(UnitState& state, const EventFacts& event);
 void apply(InstitutionState& state, const EventFacts& event);
 void apply(VolunteerState& state, const EventFacts& event);
 void apply(CampaignState& state, const EventFacts& event);
 void apply(InspectionState& state, const EventFacts& event);
 void apply(ReportState& state, const EventFacts& event);
-void apply(HazardState& state, const EventFacts& event, const HazardLimits& limits);
+// A hazard fold needs the rule days of config [rules] to know its limits.
+void apply(HazardState& state, const EventFacts& event, const RulesConfig& rules);
 
 }  // namespace redline

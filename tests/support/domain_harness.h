@@ -46,7 +46,7 @@ class DomainHarness {
     auto opened = EventStore::open(StoreOptions{dir_.sub("store"), false, true});
     EXPECT_TRUE(opened.ok()) << opened.status().to_string();
     store_ = std::move(opened).value();
-    processor_ = std::make_unique<CommandProcessor>(*store_, DomainConfig{});
+    processor_ = std::make_unique<CommandProcessor>(*store_, RulesConfig{});
   }
 
   // Handles one command line and commits it; returns its result.

@@ -46,7 +46,7 @@ void check(const Status& status) {
 double handle_commands(const std::string& path, const std::vector<std::string>& lines,
                        std::size_t* rejected) {
   auto store = fresh_store(path);
-  CommandProcessor processor(*store, DomainConfig{});
+  CommandProcessor processor(*store, RulesConfig{});
   const auto start = Clock::now();
   std::future<Status> previous;
   std::size_t output_bytes = 0;

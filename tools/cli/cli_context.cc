@@ -33,6 +33,14 @@ Result<Viewer> viewer_option(const std::string& as) {
   return parse_viewer(as);
 }
 
+void on_run(CLI::App* command, const GlobalOptions& globals, int* exit_code,
+            std::function<int(CliContext&)> run) {
+  command->callback([&globals, exit_code, run = std::move(run)] {
+    CliContext context(globals);
+    *exit_code = run(context);
+  });
+}
+
 void add_global_options(CLI::App& app, GlobalOptions* options) {
   app.add_option("--data", options->data_dir, "store folder")->capture_default_str();
   app.add_option_function<std::string>(
@@ -57,21 +65,6 @@ Result<Config> CliContext::config() {
     }
   }
   return *config_;
-}
-
-Result<DomainConfig> CliContext::domain_config() {
-  auto loaded = config();
-  if (!loaded.ok()) return loaded.status();
-  const RulesConfig& rules = loaded->rules;
-  DomainConfig domain;
-  domain.limits.general_rectification_days = rules.general_rectification_days;
-  domain.limits.major_plan_days = rules.major_plan_days;
-  domain.limits.major_rectification_days = rules.major_rectification_days;
-  domain.media.photo_min_width = static_cast<std::uint32_t>(rules.summary_photo_min_width);
-  domain.media.photo_min_height = static_cast<std::uint32_t>(rules.summary_photo_min_height);
-  domain.media.video_min_width = static_cast<std::uint32_t>(rules.summary_video_min_width);
-  domain.media.video_min_height = static_cast<std::uint32_t>(rules.summary_video_min_height);
-  return domain;
 }
 
 Result<std::unique_ptr<EventStore>> CliContext::open_store(bool create) {

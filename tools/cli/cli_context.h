@@ -5,11 +5,11 @@
 
 #include <CLI/CLI.hpp>
 
+#include <functional>
 #include <memory>
 #include <string>
 
 #include "engine/config.h"
-#include "engine/domain/handler_support.h"
 #include "engine/domain/visibility.h"
 #include "engine/event_store.h"
 
@@ -37,8 +37,6 @@ class CliContext {
 
   // Loads the configuration once; a missing default file means built-in defaults.
   Result<Config> config();
-  // The domain's settings from the configuration's [rules].
-  Result<DomainConfig> domain_config();
   // Opens the store; `create` for `init`, otherwise a missing store is an error.
   Result<std::unique_ptr<EventStore>> open_store(bool create);
   const GlobalOptions& options() const { return options_; }
@@ -54,6 +52,11 @@ Result<Viewer> viewer_option(const std::string& as);
 // Prints "redline: <message>" to stderr and returns the exit code for the status.
 int report_error(const Status& status);
 int exit_code_for(ErrorCode code);
+
+// Makes `command` run `run` with a CliContext of the global options (read when it runs,
+// after parsing) and leave its exit code in *exit_code.
+void on_run(CLI::App* command, const GlobalOptions& globals, int* exit_code,
+            std::function<int(CliContext&)> run);
 
 // Adds --data, --config and --kafka to an app or subcommand (accepted before or after the
 // subcommand, as SPEC §7 says).

@@ -27,11 +27,11 @@ int run_hazard(CliContext& context, const HazardOptions& options) {
     std::cerr << "redline: " << viewer.status().message() << "\n";
     return kExitUsage;
   }
-  auto config = context.domain_config();
+  auto config = context.config();
   if (!config.ok()) return report_error(config.status());
   auto store = context.open_store(/*create=*/false);
   if (!store.ok()) return report_error(store.status());
-  auto trail = load_hazard(**store, options.id, config->limits);
+  auto trail = load_hazard(**store, options.id, config->rules);
   if (!trail.ok()) return report_error(trail.status());
   VisibilityFilter filter(**store, *viewer);
 
@@ -71,9 +71,8 @@ void add_hazard_command(CLI::App& app, const GlobalOptions& globals, int* exit_c
   hazard->add_option("id", options->id, "hazard id")->required();
   hazard->add_option("--format", options->format, "human or json");
   hazard->add_option("--as", options->as, "read as ROLE[:SCOPE]");
-  hazard->callback([&globals, options, exit_code] {
-    CliContext context(globals);
-    *exit_code = run_hazard(context, *options);
+  on_run(hazard, globals, exit_code, [options](CliContext& context) {
+    return run_hazard(context, *options);
   });
 }
 

@@ -31,7 +31,7 @@ int run_status(CliContext& context, const StatusOptions& options) {
               << enum_choices<HazardPhase>() << "\n";
     return kExitUsage;
   }
-  auto config = context.domain_config();
+  auto config = context.config();
   if (!config.ok()) return report_error(config.status());
   auto store = context.open_store(/*create=*/false);
   if (!store.ok()) return report_error(store.status());
@@ -40,7 +40,7 @@ int run_status(CliContext& context, const StatusOptions& options) {
   Status replayed = replay(**store, Position(1), [&](const Envelope& e) {
     if (e.position > head) return false;
     if (e.stream.starts_with("hazard-")) {
-      apply(hazards[e.stream.substr(7)], facts_of(e), config->limits);
+      apply(hazards[e.stream.substr(7)], facts_of(e), config->rules);
     }
     return true;
   });
@@ -62,27 +62,23 @@ int run_status(CliContext& context, const StatusOptions& options) {
     header.emplace_back("total");
     Table table(header);
     std::map<HazardPhase, int> totals;
-    for (const auto& [county, counts] : by_county) {
-      std::vector<std::string> row{county};
+    auto add_row = [&table](const std::string& label, const std::map<HazardPhase, int>& counts) {
+      std::vector<std::string> row{label};
       int total = 0;
       for (std::size_t p = 0; p < enum_spellings<HazardPhase>().size(); ++p) {
-        const auto phase = static_cast<HazardPhase>(p);
-        const int n = counts.count(phase) ? counts.at(phase) : 0;
-        totals[phase] += n;
+        auto found = counts.find(static_cast<HazardPhase>(p));
+        const int n = found == counts.end() ? 0 : found->second;
         total += n;
         row.push_back(std::to_string(n));
       }
       row.push_back(std::to_string(total));
       table.add(std::move(row));
+    };
+    for (const auto& [county, counts] : by_county) {
+      for (const auto& [phase, n] : counts) totals[phase] += n;
+      add_row(county, counts);
     }
-    std::vector<std::string> row{"all"};
-    int total = 0;
-    for (std::size_t p = 0; p < enum_spellings<HazardPhase>().size(); ++p) {
-      total += totals[static_cast<HazardPhase>(p)];
-      row.push_back(std::to_string(totals[static_cast<HazardPhase>(p)]));
-    }
-    row.push_back(std::to_string(total));
-    table.add(std::move(row));
+    add_row("all", totals);
     table.print(std::cout);
     return kExitOk;
   }
@@ -124,9 +120,8 @@ void add_status_command(CLI::App& app, const GlobalOptions& globals, int* exit_c
   status->add_option("--state", options->state, "only hazards in this state");
   status->add_option("--format", options->format, "table or json");
   status->add_flag("--summary", options->summary, "counts by state per county");
-  status->callback([&globals, options, exit_code] {
-    CliContext context(globals);
-    *exit_code = run_status(context, *options);
+  on_run(status, globals, exit_code, [options](CliContext& context) {
+    return run_status(context, *options);
   });
 }
 

@@ -173,9 +173,8 @@ int run_audit_draw(CliContext& context, const std::string& inspection_id) {
 
 void add_store_commands(CLI::App& app, const GlobalOptions& globals, int* exit_code) {
   auto* init = app.add_subcommand("init", "create the store (idempotent)");
-  init->callback([&globals, exit_code] {
-    CliContext context(globals);
-    *exit_code = run_init(context);
+  on_run(init, globals, exit_code, [](CliContext& context) {
+    return run_init(context);
   });
 
   auto events_options = std::make_shared<EventsOptions>();
@@ -185,9 +184,8 @@ void add_store_commands(CLI::App& app, const GlobalOptions& globals, int* exit_c
   events->add_option("--stream", events_options->stream, "only events of this stream");
   events->add_option("--format", events_options->format, "human or jsonl");
   events->add_option("--as", events_options->as, "read as ROLE[:SCOPE], e.g. institution_staff:I-1");
-  events->callback([&globals, events_options, exit_code] {
-    CliContext context(globals);
-    *exit_code = run_events(context, *events_options);
+  on_run(events, globals, exit_code, [events_options](CliContext& context) {
+    return run_events(context, *events_options);
   });
 
   auto history_stream = std::make_shared<std::string>();
@@ -196,24 +194,21 @@ void add_store_commands(CLI::App& app, const GlobalOptions& globals, int* exit_c
   history->add_option("stream", *history_stream, "stream id, e.g. hazard-H1")->required();
   history->add_option("--format", history_options->format, "human or jsonl");
   history->add_option("--as", history_options->as, "read as ROLE[:SCOPE]");
-  history->callback([&globals, history_stream, history_options, exit_code] {
-    CliContext context(globals);
-    *exit_code = run_history(context, *history_stream, *history_options);
+  on_run(history, globals, exit_code, [history_stream, history_options](CliContext& context) {
+    return run_history(context, *history_stream, *history_options);
   });
 
   auto* audit = app.add_subcommand("audit", "integrity checks");
   audit->require_subcommand(1);
   auto* verify = audit->add_subcommand("verify", "check the hash chain");
-  verify->callback([&globals, exit_code] {
-    CliContext context(globals);
-    *exit_code = run_audit_verify(context);
+  on_run(verify, globals, exit_code, [](CliContext& context) {
+    return run_audit_verify(context);
   });
   auto draw_inspection = std::make_shared<std::string>();
   auto* draw = audit->add_subcommand("draw", "re-run and confirm an inspection's double-random draw");
   draw->add_option("inspection_id", *draw_inspection, "the inspection")->required();
-  draw->callback([&globals, draw_inspection, exit_code] {
-    CliContext context(globals);
-    *exit_code = run_audit_draw(context, *draw_inspection);
+  on_run(draw, globals, exit_code, [draw_inspection](CliContext& context) {
+    return run_audit_draw(context, *draw_inspection);
   });
 }
 

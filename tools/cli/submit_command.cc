@@ -27,8 +27,8 @@ struct PendingGroup {
 
 class Submitter {
  public:
-  Submitter(EventStore& store, const DomainConfig& config)
-      : store_(store), processor_(store, config) {}
+  Submitter(EventStore& store, const RulesConfig& rules)
+      : store_(store), processor_(store, rules) {}
 
   int run(LineReader& input) {
     std::size_t line_number = 0;
@@ -107,12 +107,12 @@ int run_submit(CliContext& context, const std::string& input_path) {
       return kExitUsage;
     }
   }
-  auto config = context.domain_config();
+  auto config = context.config();
   if (!config.ok()) return report_error(config.status());
   auto store = context.open_store(/*create=*/true);
   if (!store.ok()) return report_error(store.status());
   LineReader input(fd);
-  Submitter submitter(**store, *config);
+  Submitter submitter(**store, config->rules);
   const int code = submitter.run(input);
   if (fd != STDIN_FILENO) ::close(fd);
   return code;
@@ -124,9 +124,8 @@ void add_domain_commands(CLI::App& app, const GlobalOptions& globals, int* exit_
   auto input = std::make_shared<std::string>("-");
   auto* submit = app.add_subcommand("submit", "apply JSON Lines commands (FILE or - for stdin)");
   submit->add_option("input", *input, "a JSON Lines file, or - for standard input");
-  submit->callback([&globals, input, exit_code] {
-    CliContext context(globals);
-    *exit_code = run_submit(context, *input);
+  on_run(submit, globals, exit_code, [input](CliContext& context) {
+    return run_submit(context, *input);
   });
 }
 
