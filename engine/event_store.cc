@@ -130,6 +130,10 @@ Result<std::unique_ptr<EventStore>> EventStore::open(const StoreOptions& options
     rocksdb::BlockBasedTableOptions table;
     table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
     commands_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+    // The same in the memtable, where a miss otherwise walks the skiplist: without it the
+    // lookup was about a tenth of a command's handling time.
+    commands_options.memtable_whole_key_filtering = true;
+    commands_options.memtable_prefix_bloom_size_ratio = 0.05;
   }
   for (auto name : {layout::kLogFamily, layout::kStreamsFamily, layout::kCommandsFamily,
                     layout::kMetaFamily, layout::kProjectionsFamily, layout::kDeadlinesFamily,

@@ -1,5 +1,9 @@
 #include "engine/domain/command_processor.h"
 
+#include <algorithm>
+
+#include <nlohmann/json.hpp>
+
 #include "engine/domain/command.h"
 #include "engine/domain/directory.h"
 #include "engine/domain/handlers.h"
@@ -7,20 +11,56 @@
 
 namespace redline {
 
-nlohmann::ordered_json CommandProcessor::error_result(std::size_t line_number,
-                                                      const std::optional<std::string>& command_id,
-                                                      const Status& status) {
-  nlohmann::ordered_json result;
-  result["ok"] = false;
-  result["line"] = line_number;
-  result["command_id"] = command_id ? nlohmann::ordered_json(*command_id) : nullptr;
-  result["error"] = {{"code", std::string(error_code_name(status.code()))},
-                     {"message", status.message()}};
-  return result;
+namespace {
+
+// Appends `value` as a JSON string. Ids and event type names are plain ASCII and copied as
+// they are; anything else goes through the JSON library's escaping.
+void append_json_string(std::string* out, std::string_view value) {
+  const bool plain = std::all_of(value.begin(), value.end(), [](char c) {
+    return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
+  });
+  if (plain) {
+    out->push_back('"');
+    out->append(value);
+    out->push_back('"');
+  } else {
+    out->append(nlohmann::json(std::string(value))
+                    .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  }
 }
 
-nlohmann::ordered_json CommandProcessor::handle(StoreTransaction& txn, std::string_view line,
-                                                std::size_t line_number) {
+// `{"ok":B,"line":N,"command_id":…` — the start every result line shares.
+std::string result_head(bool ok, std::size_t line_number,
+                        const std::optional<std::string>& command_id) {
+  std::string json;
+  json.reserve(256);
+  json.append(ok ? "{\"ok\":true,\"line\":" : "{\"ok\":false,\"line\":");
+  json.append(std::to_string(line_number));
+  json.append(",\"command_id\":");
+  if (command_id) {
+    append_json_string(&json, *command_id);
+  } else {
+    json.append("null");
+  }
+  return json;
+}
+
+}  // namespace
+
+CommandOutcome CommandProcessor::error_result(std::size_t line_number,
+                                              const std::optional<std::string>& command_id,
+                                              const Status& status) {
+  CommandOutcome outcome{false, line_number, command_id, result_head(false, line_number, command_id)};
+  outcome.json.append(",\"error\":{\"code\":");
+  append_json_string(&outcome.json, error_code_name(status.code()));
+  outcome.json.append(",\"message\":");
+  append_json_string(&outcome.json, status.message());
+  outcome.json.append("}}");
+  return outcome;
+}
+
+CommandOutcome CommandProcessor::handle(StoreTransaction& txn, std::string_view line,
+                                        std::size_t line_number) {
   std::optional<std::string> command_id;
   auto parsed = parse_command(line, now_utc(), &command_id);
   if (!parsed.ok()) return error_result(line_number, command_id, parsed.status());
@@ -37,9 +77,11 @@ nlohmann::ordered_json CommandProcessor::handle(StoreTransaction& txn, std::stri
                                                                  *command.command_id +
                                                                  " is unreadable"));
       }
+      // The first result, under this line's number.
       result["line"] = line_number;
       result["duplicate"] = true;
-      return result;
+      return CommandOutcome{result.value("ok", false), line_number, command_id,
+                            result.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)};
     }
   }
 
@@ -76,17 +118,21 @@ nlohmann::ordered_json CommandProcessor::handle(StoreTransaction& txn, std::stri
     (void)cache_.apply(event);  // loaded above: only folds
   }
 
-  nlohmann::ordered_json result;
-  result["ok"] = true;
-  result["line"] = line_number;
-  result["command_id"] = command_id ? nlohmann::ordered_json(*command_id) : nullptr;
-  result["stream"] = staged->stream;
-  result["version"] = staged->version.value();
-  result["first_position"] = staged->first_position.value();
-  result["last_position"] = staged->last_position.value();
-  result["events"] = staged->types;
-  if (command.command_id) txn.remember_command(*command.command_id, result.dump());
-  return result;
+  CommandOutcome outcome{true, line_number, command_id, result_head(true, line_number, command_id)};
+  std::string& json = outcome.json;
+  json.append(",\"stream\":");
+  append_json_string(&json, staged->stream);
+  json.append(",\"version\":").append(std::to_string(staged->version.value()));
+  json.append(",\"first_position\":").append(std::to_string(staged->first_position.value()));
+  json.append(",\"last_position\":").append(std::to_string(staged->last_position.value()));
+  json.append(",\"events\":[");
+  for (std::size_t i = 0; i < staged->types.size(); ++i) {
+    if (i > 0) json.push_back(',');
+    append_json_string(&json, staged->types[i]);
+  }
+  json.append("]}");
+  if (command.command_id) txn.remember_command(*command.command_id, json);
+  return outcome;
 }
 
 }  // namespace redline

@@ -55,7 +55,10 @@ class DomainHarness {
     auto result = processor_->handle(txn, line, ++line_);
     Status committed = txn.commit();
     EXPECT_TRUE(committed.ok()) << committed.to_string();
-    return json::parse(result.dump());
+    json parsed = json::parse(result.json);  // the result line must be valid JSON
+    EXPECT_EQ(parsed["ok"], result.ok);
+    EXPECT_EQ(parsed["line"], result.line);
+    return parsed;
   }
   json run(const json& c) { return run_line(c.dump()); }
 

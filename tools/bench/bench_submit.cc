@@ -54,8 +54,8 @@ double handle_commands(const std::string& path, const std::vector<std::string>& 
     auto txn = store->begin_transaction();
     for (std::size_t i = first; i < std::min(lines.size(), first + 1000); ++i) {
       auto result = processor.handle(txn, lines[i], i + 1);
-      if (result["ok"] != true) ++*rejected;
-      output_bytes += result.dump().size();
+      if (!result.ok) ++*rejected;
+      output_bytes += result.json.size();
     }
     if (previous.valid()) check(previous.get());
     previous = txn.commit_async();

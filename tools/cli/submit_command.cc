@@ -22,7 +22,7 @@ constexpr std::size_t kGroupLines = 1000;
 // A group handed to the commit pipeline, with the results to print once it lands.
 struct PendingGroup {
   std::future<Status> committed;
-  std::vector<nlohmann::ordered_json> results;
+  std::vector<CommandOutcome> results;
 };
 
 class Submitter {
@@ -76,17 +76,15 @@ class Submitter {
       storage_failed_ = true;
       processor_.cache().clear();
     }
+    std::string out;
     for (auto& result : previous_->results) {
-      if (!committed.ok() && result["ok"] == true) {
-        std::optional<std::string> command_id;
-        if (result["command_id"].is_string()) command_id = result["command_id"].get<std::string>();
-        result = CommandProcessor::error_result(result["line"].get<std::size_t>(), command_id,
-                                                committed);
+      if (!committed.ok() && result.ok) {
+        result = CommandProcessor::error_result(result.line, result.command_id, committed);
       }
-      if (result["ok"] != true) any_rejected_ = true;
-      std::cout << result.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace)
-                << '\n';
+      if (!result.ok) any_rejected_ = true;
+      out.append(result.json).push_back('\n');
     }
+    std::cout << out;
     std::cout.flush();
     previous_.reset();
   }
