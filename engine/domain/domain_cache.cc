@@ -46,7 +46,7 @@ Status DomainCache::apply(const NewEvent& event) {
   return visit(event, /*fold_it=*/true);
 }
 
-Result<std::vector<std::string>> DomainCache::institutions_in(
+Result<const std::vector<std::string>*> DomainCache::institutions_in(
     const std::optional<std::string>& county) {
   if (county) {
     auto loaded = county_institutions_.find(*county);
@@ -61,7 +61,7 @@ Result<std::vector<std::string>> DomainCache::institutions_in(
       }
       loaded = county_institutions_.emplace(*county, std::vector<std::string>(ids.begin(), ids.end())).first;
     }
-    return loaded->second;
+    return &loaded->second;
   }
   // Every county: rare (a city-wide draw), so read the directory afresh.
   auto stored = registered_institutions(store_, county);
@@ -73,7 +73,8 @@ Result<std::vector<std::string>> DomainCache::institutions_in(
   for (const auto& [loaded_county, loaded] : county_institutions_) {
     ids.insert(loaded.begin(), loaded.end());
   }
-  return std::vector<std::string>(ids.begin(), ids.end());
+  all_institutions_.assign(ids.begin(), ids.end());
+  return &all_institutions_;
 }
 
 Status DomainCache::visit(const NewEvent& event, bool fold_it) {
@@ -110,6 +111,7 @@ void DomainCache::trim(std::size_t limit) {
 
 void DomainCache::clear() {
   county_institutions_.clear();
+  all_institutions_.clear();
   pending_institutions_.clear();
   units_.clear();
   institutions_.clear();

@@ -45,8 +45,9 @@ class DomainCache {
   Status apply(const NewEvent& event);
 
   // The county's registered institutions (all counties' when county is empty), counting
-  // registrations staged or still being written, sorted.
-  Result<std::vector<std::string>> institutions_in(const std::optional<std::string>& county);
+  // registrations staged or still being written, sorted. Valid until the next call or
+  // until the cache is cleared.
+  Result<const std::vector<std::string>*> institutions_in(const std::optional<std::string>& county);
 
   std::size_t size() const;
   void clear();
@@ -79,6 +80,7 @@ class DomainCache {
   // pending_institutions_ until the county is loaded.
   std::map<std::string, std::vector<std::string>> county_institutions_;
   std::map<std::string, std::set<std::string>> pending_institutions_;
+  std::vector<std::string> all_institutions_;  // the last city-wide answer
 };
 
 }  // namespace redline

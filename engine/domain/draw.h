@@ -18,7 +18,7 @@
 namespace redline {
 
 // count must be ≤ candidates.size().
-std::vector<std::string> double_random_draw(std::vector<std::string> candidates,
+std::vector<std::string> double_random_draw(const std::vector<std::string>& candidates,
                                             std::uint32_t count, std::uint64_t seed);
 
 }  // namespace redline

@@ -40,7 +40,7 @@ Result<DrawAudit> audit_draw(const EventStore& store, const std::string& inspect
     audit.candidates = static_cast<std::uint32_t>(candidates.size());
     audit.recorded_institutions = planned->institutions;
     audit.redrawn_institutions =
-        double_random_draw(std::move(candidates), draw.institutions->count, draw.institutions->seed);
+        double_random_draw(candidates, draw.institutions->count, draw.institutions->seed);
     if (audit.candidates != draw.institutions->candidates) {
       audit.matches = false;
       audit.problem = "the plan recorded " + std::to_string(draw.institutions->candidates) +

@@ -68,16 +68,16 @@ Result<Decision> plan_inspection(HandlerContext& c) {
     InstitutionDraw record;
     REDLINE_ASSIGN(record.count, fields.count("count", 100'000));
     REDLINE_ASSIGN(record.seed, fields.seed("seed"));
-    std::vector<std::string> candidates;
+    const std::vector<std::string>* candidates;
     REDLINE_ASSIGN(candidates, c.cache.institutions_in(e.county));
-    if (record.count == 0 || record.count > candidates.size()) {
+    if (record.count == 0 || record.count > candidates->size()) {
       return Status(ErrorCode::invalid_field,
                     "draw.count " + std::to_string(record.count) + " must be between 1 and the " +
-                        std::to_string(candidates.size()) + " registered institutions" +
+                        std::to_string(candidates->size()) + " registered institutions" +
                         (e.county ? " of county " + *e.county : std::string()));
     }
-    record.candidates = static_cast<std::uint32_t>(candidates.size());
-    e.institutions = double_random_draw(std::move(candidates), record.count, record.seed);
+    record.candidates = static_cast<std::uint32_t>(candidates->size());
+    e.institutions = double_random_draw(*candidates, record.count, record.seed);
     draw.institutions = record;
   } else {
     REDLINE_ASSIGN(e.institutions, c.fields.id_list("institutions", /*required=*/true));
