@@ -15,7 +15,7 @@ export KAFKA_PORT
 
 DEBIAN_PACKAGES := g++ cmake ninja-build pkg-config \
   librocksdb-dev librdkafka-dev libcereal-dev libspdlog-dev libgtest-dev libssl-dev \
-  nlohmann-json3-dev libcli11-dev libtomlplusplus-dev \
+  nlohmann-json3-dev libsimdjson-dev libcli11-dev libtomlplusplus-dev \
   kcat maven openjdk-17-jre-headless
 
 .PHONY: all deps build test run bench kafka-fetch kafka-up kafka-down clean

@@ -69,17 +69,10 @@ Result<Decision> submit_liaison_list(HandlerContext& c) {
   LiaisonListSubmitted e;
   REDLINE_ASSIGN(e.campaign_id, c.fields.id("campaign_id"));
   REDLINE_ASSIGN(e.unit_id, c.fields.id("unit_id"));
-  if (c.fields.absent("liaisons")) return Status(ErrorCode::missing_field, "liaisons");
-  const auto& list = c.command.body["liaisons"];
-  if (!list.is_array() || list.empty()) {
-    return Status(ErrorCode::invalid_field, "liaisons must be a non-empty list of {name, phone}");
-  }
+  std::vector<JsonValue> list;
+  REDLINE_ASSIGN(list, c.fields.object_list("liaisons", "{name, phone}", /*non_empty=*/true));
   for (std::size_t i = 0; i < list.size(); ++i) {
-    const std::string item = "liaisons[" + std::to_string(i) + "]";
-    if (!list[i].is_object()) {
-      return Status(ErrorCode::invalid_field, item + " must be an object {name, phone}");
-    }
-    FieldReader fields(list[i], item + ".");
+    FieldReader fields(list[i], "liaisons[" + std::to_string(i) + "].");
     Liaison liaison;
     REDLINE_ASSIGN(liaison.name, fields.text("name"));
     REDLINE_ASSIGN(liaison.phone, fields.text("phone"));

@@ -4,11 +4,12 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 
-#include <nlohmann/json.hpp>
+#include <simdjson.h>
 
 #include "events/enums.h"
 #include "events/envelope.h"
@@ -35,7 +36,9 @@ struct ParsedCommand {
   Timestamp at;  // the command's `at`, or the time it was received
   std::optional<std::string> command_id;
   std::optional<StreamVersion> expected_version;
-  nlohmann::json body;  // the whole object; handlers read their fields from it
+  // The whole object; handlers read their fields from it. It points into `document`.
+  simdjson::dom::element body;
+  std::unique_ptr<simdjson::dom::document> document;
 };
 
 // What could be read of a command before it failed: its command_id, for the result line.

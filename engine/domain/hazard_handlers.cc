@@ -175,7 +175,7 @@ Result<Decision> plan_rectification(HandlerContext& c) {
     // A major hazard's plan carries all four elements (SPEC §1).
     REDLINE_ASSIGN(e.plan, c.fields.text("plan"));
     REDLINE_ASSIGN(e.interim_measures, c.fields.text("interim_measures"));
-    const nlohmann::json* funding;
+    std::optional<JsonValue> funding;
     REDLINE_ASSIGN(funding, c.fields.object("funding", /*required=*/true));
     FieldReader funding_fields(*funding, "funding.");
     Funding f;
@@ -189,9 +189,9 @@ Result<Decision> plan_rectification(HandlerContext& c) {
     std::optional<std::string> measures;
     REDLINE_ASSIGN(measures, c.fields.optional_text("interim_measures"));
     e.interim_measures = measures.value_or("");
-    const nlohmann::json* funding;
+    std::optional<JsonValue> funding;
     REDLINE_ASSIGN(funding, c.fields.object("funding", /*required=*/false));
-    if (funding != nullptr) {
+    if (funding) {
       FieldReader funding_fields(*funding, "funding.");
       Funding f;
       REDLINE_ASSIGN(f.amount, funding_fields.amount("amount"));

@@ -46,21 +46,12 @@ Result<Decision> plan_inspection(HandlerContext& c) {
     if (!e.county) return Status(ErrorCode::missing_field, "county");
     REDLINE_RETURN_IF_ERROR(require_bureau_of(actor, *e.county, "inspections"));
   }
-  if (c.fields.absent("agencies")) return Status(ErrorCode::missing_field, "agencies");
-  const auto& agencies = c.command.body["agencies"];
-  if (!agencies.is_array()) return Status(ErrorCode::invalid_field, "agencies must be a list");
-  for (std::size_t i = 0; i < agencies.size(); ++i) {
-    if (!agencies[i].is_string() || agencies[i].get<std::string>().empty()) {
-      return Status(ErrorCode::invalid_field,
-                    "agencies[" + std::to_string(i) + "] must be a non-empty string");
-    }
-    e.agencies.push_back(agencies[i].get<std::string>());
-  }
+  REDLINE_ASSIGN(e.agencies, c.fields.text_list("agencies"));
   DrawRecord draw;
   // Institutions: listed, or drawn from the county's registered institutions.
-  const nlohmann::json* institution_draw;
+  std::optional<JsonValue> institution_draw;
   REDLINE_ASSIGN(institution_draw, c.fields.object("draw", /*required=*/false));
-  if (institution_draw != nullptr) {
+  if (institution_draw) {
     if (!c.fields.absent("institutions")) {
       return Status(ErrorCode::invalid_field, "give institutions or draw, not both");
     }
@@ -83,9 +74,9 @@ Result<Decision> plan_inspection(HandlerContext& c) {
     REDLINE_ASSIGN(e.institutions, c.fields.id_list("institutions", /*required=*/true));
   }
   // Inspectors: listed, or drawn from a pool.
-  const nlohmann::json* inspector_draw;
+  std::optional<JsonValue> inspector_draw;
   REDLINE_ASSIGN(inspector_draw, c.fields.object("inspector_draw", /*required=*/false));
-  if (inspector_draw != nullptr) {
+  if (inspector_draw) {
     if (!c.fields.absent("inspectors")) {
       return Status(ErrorCode::invalid_field, "give inspectors or inspector_draw, not both");
     }
