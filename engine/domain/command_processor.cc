@@ -59,12 +59,20 @@ CommandOutcome CommandProcessor::error_result(std::size_t line_number,
   return outcome;
 }
 
-CommandOutcome CommandProcessor::handle(StoreTransaction& txn, std::string_view line,
-                                        std::size_t line_number) {
+ParsedLine CommandProcessor::parse_line(std::string_view line, std::size_t line_number) {
+  if (line.find_first_not_of(" \t\r") == std::string_view::npos) {
+    return ParsedLine{line_number, Status(ErrorCode::invalid_json, "empty line"), std::nullopt};
+  }
   std::optional<std::string> command_id;
-  auto parsed = parse_command(line, now_utc(), &command_id);
-  if (!parsed.ok()) return error_result(line_number, command_id, parsed.status());
-  const ParsedCommand& command = *parsed;
+  auto command = parse_command(line, now_utc(), &command_id);
+  return ParsedLine{line_number, std::move(command), std::move(command_id)};
+}
+
+CommandOutcome CommandProcessor::handle(StoreTransaction& txn, ParsedLine parsed) {
+  const std::size_t line_number = parsed.line_number;
+  const std::optional<std::string>& command_id = parsed.command_id;
+  if (!parsed.command.ok()) return error_result(line_number, command_id, parsed.command.status());
+  const ParsedCommand& command = *parsed.command;
 
   if (command.command_id) {
     auto first = txn.command_result(*command.command_id);

@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "engine/domain/command.h"
 #include "engine/domain/domain_cache.h"
 #include "engine/domain/handler_support.h"
 #include "engine/event_store.h"
@@ -24,6 +25,14 @@ struct CommandOutcome {
   std::string json;  // the result line, without a newline
 };
 
+// A line parsed but not yet handled. Parsing needs no state, so it can run ahead of
+// handling on another thread.
+struct ParsedLine {
+  std::size_t line_number = 0;
+  Result<ParsedCommand> command;
+  std::optional<std::string> command_id;  // what could be read of it, even on failure
+};
+
 class CommandProcessor {
  public:
   CommandProcessor(const EventStore& store, RulesConfig rules)
@@ -34,7 +43,13 @@ class CommandProcessor {
   //  "last_position":…,"events":[…]} (plus "duplicate":true for a repeated command_id), or
   // {"ok":false,"line":…,"command_id":…,"error":{"code":…,"message":…}}. A rejected line
   // stages nothing.
-  CommandOutcome handle(StoreTransaction& txn, std::string_view line, std::size_t line_number);
+  CommandOutcome handle(StoreTransaction& txn, std::string_view line, std::size_t line_number) {
+    return handle(txn, parse_line(line, line_number));
+  }
+  CommandOutcome handle(StoreTransaction& txn, ParsedLine parsed);
+
+  // Parses line `line_number`; thread-safe. An empty line is `invalid_json`.
+  static ParsedLine parse_line(std::string_view line, std::size_t line_number);
 
   // The write-side cache; clear it only when nothing is staged or in flight.
   DomainCache& cache() { return cache_; }

@@ -14,7 +14,7 @@
 #include <thread>
 #include <vector>
 
-#include "engine/domain/command_processor.h"
+#include "engine/domain/submission.h"
 #include "engine/event_store.h"
 #include "engine/replay.h"
 #include "tools/simulator/city_simulator.h"
@@ -41,32 +41,34 @@ void check(const Status& status) {
   if (!status.ok()) throw std::runtime_error(status.to_string());
 }
 
-// The command path as `submit` runs it: groups of 1,000 lines, the next group prepared
-// while the previous one is written, each result rendered as its output line.
+class VectorSource final : public LineSource {
+ public:
+  explicit VectorSource(const std::vector<std::string>& lines) : lines_(lines) {}
+  std::optional<std::string> next() override {
+    if (next_ == lines_.size()) return std::nullopt;
+    return lines_[next_++];
+  }
+  bool ready() override { return true; }
+
+ private:
+  const std::vector<std::string>& lines_;
+  std::size_t next_ = 0;
+};
+
+// The command path exactly as `submit` runs it (run_submission), results rendered as lines.
 double handle_commands(const std::string& path, const std::vector<std::string>& lines,
                        std::size_t* rejected) {
   auto store = fresh_store(path);
-  CommandProcessor processor(*store, RulesConfig{});
-  const auto start = Clock::now();
-  std::future<Status> previous;
+  VectorSource source(lines);
   std::size_t output_bytes = 0;
-  for (std::size_t first = 0; first < lines.size(); first += 1000) {
-    auto txn = store->begin_transaction();
-    for (std::size_t i = first; i < std::min(lines.size(), first + 1000); ++i) {
-      auto result = processor.handle(txn, lines[i], i + 1);
-      if (!result.ok) ++*rejected;
-      output_bytes += result.json.size();
-    }
-    if (previous.valid()) check(previous.get());
-    previous = txn.commit_async();
-    if (processor.cache_over_limit()) {  // as submit does
-      check(previous.get());
-      previous = {};
-      processor.trim_cache();
-    }
-  }
-  if (previous.valid()) check(previous.get());
+  const auto start = Clock::now();
+  const SubmissionTotals totals =
+      run_submission(*store, RulesConfig{}, source, [&output_bytes](const std::vector<CommandOutcome>& results) {
+        for (const auto& result : results) output_bytes += result.json.size() + 1;
+      });
   const double seconds = seconds_since(start);
+  if (totals.storage_failed) throw std::runtime_error("a commit failed");
+  *rejected = totals.rejected;
   if (output_bytes == 0) std::cerr << "no output\n";
   return seconds;
 }
