@@ -251,7 +251,7 @@ Result<std::optional<std::string>> EventStore::pending_command_result(
   {
     std::lock_guard lock(state_mutex_);
     for (auto batch = in_flight_.rbegin(); batch != in_flight_.rend(); ++batch) {
-      auto found = (*batch)->command_results.find(std::string(command_id));
+      auto found = (*batch)->command_results.find(command_id);
       if (found != (*batch)->command_results.end()) return std::optional(found->second);
     }
   }

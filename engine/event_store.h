@@ -51,6 +51,7 @@ struct StringHash {
 };
 using StreamVersionMap =
     std::unordered_map<std::string, StreamVersion, StringHash, std::equal_to<>>;
+using CommandResultMap = std::unordered_map<std::string, std::string, StringHash, std::equal_to<>>;
 }  // namespace internal
 
 struct StoreOptions {
@@ -173,7 +174,7 @@ class EventStore {
   struct InFlight {
     ChainHead head;
     internal::StreamVersionMap versions;
-    std::unordered_map<std::string, std::string> command_results;
+    internal::CommandResultMap command_results;
   };
   EventStore(StoreOptions options, int lock_fd);
   Result<StreamVersion> load_stream_version(std::string_view stream) const;

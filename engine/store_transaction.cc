@@ -88,7 +88,7 @@ Result<StreamVersion> StoreTransaction::stream_version(std::string_view stream) 
 }
 
 Result<std::optional<std::string>> StoreTransaction::command_result(std::string_view command_id) {
-  auto staged = state_->staged->command_results.find(std::string(command_id));
+  auto staged = state_->staged->command_results.find(command_id);
   if (staged != state_->staged->command_results.end()) {
     return std::optional<std::string>(staged->second);
   }

@@ -64,8 +64,10 @@ class CommandProcessor {
                                      const Status& status);
 
  private:
-  // Entities kept in memory (a few hundred bytes each).
-  static constexpr std::size_t kCacheLimit = 200'000;
+  // Entities kept in memory (a few hundred bytes each: ~150 MiB at the limit). A city's
+  // institutions plus its open hazards fit; 200,000 made a simulated city of 80,000
+  // institutions reload hot states from their streams.
+  static constexpr std::size_t kCacheLimit = 400'000;
 
   RulesConfig rules_;
   DomainCache cache_;

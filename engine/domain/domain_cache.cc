@@ -16,9 +16,17 @@ void DomainCache::fold(State& state, const EventFacts& facts) {
 }
 
 template <class State>
+State* DomainCache::Table<State>::find(const std::string& stream) {
+  auto found = current.find(stream);
+  if (found != current.end()) return &found->second;
+  auto old = previous.find(stream);
+  if (old == previous.end()) return nullptr;
+  return &current.insert(previous.extract(old)).position->second;
+}
+
+template <class State>
 Result<const State*> DomainCache::load(Table<State>& table, const std::string& stream) {
-  auto found = table.find(stream);
-  if (found != table.end()) return &found->second;
+  if (State* found = table.find(stream)) return found;
   State state;
   auto positions = store_.stream_positions(stream);
   if (!positions.ok()) return positions.status();
@@ -27,7 +35,7 @@ Result<const State*> DomainCache::load(Table<State>& table, const std::string& s
     if (!envelope.ok()) return envelope.status();
     fold(state, facts_of(*envelope));
   }
-  return &table.emplace(stream, std::move(state)).first->second;
+  return &table.current.emplace(stream, std::move(state)).first->second;
 }
 
 Status DomainCache::preload(const NewEvent& event) { return visit(event, /*fold_it=*/false); }
@@ -82,7 +90,7 @@ Status DomainCache::visit(const NewEvent& event, bool fold_it) {
   auto update = [&](auto& table) -> Status {
     auto loaded = load(table, stream);
     if (!loaded.ok()) return loaded.status();
-    if (fold_it) fold(table.find(stream)->second, facts_of(event));
+    if (fold_it) fold(*table.find(stream), facts_of(event));
     return Status::Ok();
   };
   if (stream.starts_with("hazard-")) return update(hazards_);
@@ -101,12 +109,19 @@ std::size_t DomainCache::size() const {
 }
 
 void DomainCache::trim(std::size_t limit) {
-  std::erase_if(hazards_, [](const auto& entry) {
-    return entry.second.phase == HazardPhase::closed || entry.second.phase == HazardPhase::dismissed;
+  hazards_.erase_if([](const HazardState& hazard) {
+    return hazard.phase == HazardPhase::closed || hazard.phase == HazardPhase::dismissed;
   });
-  std::erase_if(reports_, [](const auto& entry) { return entry.second.published; });
-  std::erase_if(inspections_, [](const auto& entry) { return entry.second.completed; });
-  if (size() > limit) clear();
+  reports_.erase_if([](const ReportState& report) { return report.published; });
+  inspections_.erase_if([](const InspectionState& inspection) { return inspection.completed; });
+  if (size() <= limit) return;
+  units_.rotate();
+  institutions_.rotate();
+  volunteers_.rotate();
+  campaigns_.rotate();
+  inspections_.rotate();
+  reports_.rotate();
+  hazards_.rotate();
 }
 
 void DomainCache::clear() {

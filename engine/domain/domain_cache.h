@@ -52,13 +52,37 @@ class DomainCache {
   std::size_t size() const;
   void clear();
   // Drops the entities no command is likely to touch again (closed or dismissed hazards,
-  // published reports, completed inspections); clears everything if that is not enough to
-  // get under `limit`. Same precondition as clear().
+  // published reports, completed inspections); if that is not enough to get under
+  // `limit`, drops what was not used since the previous such trim. Same precondition as
+  // clear().
   void trim(std::size_t limit);
 
  private:
+  // Two generations, an approximate least-recently-used order: a state used since the last
+  // rotation lives in `current`; a rotation drops `previous` and demotes `current`. A state
+  // found in `previous` moves back to `current` (node moves keep its address). Clearing
+  // everything instead made every hot institution reload its whole stream.
   template <class State>
-  using Table = std::unordered_map<std::string, State>;
+  struct Table {
+    std::unordered_map<std::string, State> current;
+    std::unordered_map<std::string, State> previous;
+
+    State* find(const std::string& stream);
+    std::size_t size() const { return current.size() + previous.size(); }
+    void rotate() {
+      previous = std::move(current);
+      current.clear();
+    }
+    void clear() {
+      current.clear();
+      previous.clear();
+    }
+    template <class Finished>
+    void erase_if(Finished finished) {
+      std::erase_if(current, [&](const auto& entry) { return finished(entry.second); });
+      std::erase_if(previous, [&](const auto& entry) { return finished(entry.second); });
+    }
+  };
 
   template <class State>
   Result<const State*> load(Table<State>& table, const std::string& stream);
