@@ -81,7 +81,7 @@ Result<Config> parse_config(std::string_view toml_text, const std::string& sourc
   }
   for (const auto& [key, node] : root) {
     const std::string name(key.str());
-    if (name != "store" && name != "kafka" && name != "rules") {
+    if (name != "store" && name != "kafka" && name != "rules" && name != "projections") {
       return config_error(source, "unknown table [" + name + "]");
     }
     if (!node.is_table()) return config_error(source, name + " must be a table");
@@ -99,6 +99,11 @@ Result<Config> parse_config(std::string_view toml_text, const std::string& sourc
   REDLINE_RETURN_IF_ERROR(
       kafka.read_positive_int("replication_factor", &config.kafka.replication_factor));
   REDLINE_RETURN_IF_ERROR(kafka.reject_unknown());
+
+  TableReader projections(root["projections"].as_table(), "projections", source);
+  REDLINE_RETURN_IF_ERROR(
+      projections.read_positive_int("snapshot_every", &config.projections.snapshot_every));
+  REDLINE_RETURN_IF_ERROR(projections.reject_unknown());
 
   TableReader rules(root["rules"].as_table(), "rules", source);
   RulesConfig& r = config.rules;

@@ -46,8 +46,15 @@ struct RulesConfig {
   std::int32_t summary_video_min_height = 720;
 };
 
+struct ProjectionsConfig {
+  // hazard_status keeps a history snapshot every this many events; --as-of reads re-fold
+  // at most about this many events.
+  std::int32_t snapshot_every = 50'000;
+};
+
 struct Config {
   StoreConfig store;
+  ProjectionsConfig projections;
   KafkaConfig kafka;
   RulesConfig rules;
 };

@@ -82,3 +82,12 @@ class [[nodiscard]] Result {
     ::redline::Status redline_status_ = (expr);  \
     if (!redline_status_.ok()) return redline_status_; \
   } while (0)
+
+// Unwraps a Result into `target` or returns its Status from the enclosing function.
+#define REDLINE_ASSIGN(target, expr)               \
+  auto REDLINE_CONCAT(result_, __LINE__) = (expr); \
+  if (!REDLINE_CONCAT(result_, __LINE__).ok())     \
+    return REDLINE_CONCAT(result_, __LINE__).status(); \
+  target = std::move(REDLINE_CONCAT(result_, __LINE__)).value()
+#define REDLINE_CONCAT_INNER(a, b) a##b
+#define REDLINE_CONCAT(a, b) REDLINE_CONCAT_INNER(a, b)

@@ -47,13 +47,5 @@ Result<const InstitutionState*> registered_institution(HandlerContext& c, const 
 Status already_exists(std::string what);
 Status invalid_transition(std::string what);
 
-// Unwraps a Result into `target` or returns its Status from the enclosing function.
-#define REDLINE_ASSIGN(target, expr)               \
-  auto REDLINE_CONCAT(result_, __LINE__) = (expr); \
-  if (!REDLINE_CONCAT(result_, __LINE__).ok())     \
-    return REDLINE_CONCAT(result_, __LINE__).status(); \
-  target = std::move(REDLINE_CONCAT(result_, __LINE__)).value()
-#define REDLINE_CONCAT_INNER(a, b) a##b
-#define REDLINE_CONCAT(a, b) REDLINE_CONCAT_INNER(a, b)
 
 }  // namespace redline

@@ -132,7 +132,10 @@ void apply(HazardState& state, const EventFacts& event, const RulesConfig& rules
             state.has_plan = true;
             state.rectification_deadline = e.deadline;
           },
-          [&](const DeadlineMissed&) { state.overdue = true; },
+          [&](const DeadlineMissed&) {
+            state.overdue = true;
+            state.ever_overdue = true;
+          },
           [&](const DeadlineSet& e) {
             if (e.kind == DeadlineKind::plan) {
               state.plan_deadline = e.deadline;

@@ -86,6 +86,7 @@ struct HazardState {
   std::optional<Timestamp> submitted_at;
   std::uint32_t reopen_count = 0;  // failed verifications
   bool overdue = false;            // a DeadlineMissed not yet cleared (SPEC §4)
+  bool ever_overdue = false;       // any DeadlineMissed at all (the on-time rate)
   Timestamp updated_at;            // occurred_at of its last event
 
   // The active deadline: the plan deadline while a major hazard has no plan, else the

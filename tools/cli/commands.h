@@ -14,7 +14,10 @@ void add_store_commands(CLI::App& app, const GlobalOptions& globals, int* exit_c
 // submit.
 void add_domain_commands(CLI::App& app, const GlobalOptions& globals, int* exit_code);
 
-// status.
+// projection list | rebuild | run | add | show.
+void add_projection_commands(CLI::App& app, const GlobalOptions& globals, int* exit_code);
+
+// status, supervision.
 void add_status_command(CLI::App& app, const GlobalOptions& globals, int* exit_code);
 
 // simulate.

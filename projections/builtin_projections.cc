@@ -1,0 +1,300 @@
+#include "projections/builtin_projections.h"
+
+#include <cereal/types/common.hpp>
+
+#include "engine/store_layout.h"
+#include "projections/hazard_history.h"
+#include "projections/internal/state_cache.h"
+
+namespace redline {
+
+template <class Archive>
+void serialize(Archive& ar, HazardState& s) {
+  ar(s.exists, s.institution_id, s.county, s.category, s.phase, s.severity, s.classified_at,
+     s.listed, s.escalation, s.has_plan, s.rectification_limit, s.plan_deadline,
+     s.rectification_deadline, s.submitted_by, s.submitted_at, s.reopen_count, s.overdue,
+     s.ever_overdue, s.updated_at);
+}
+
+std::optional<double> CountySummary::rectification_rate() const {
+  const std::int64_t to_rectify = hazards - dismissed;
+  if (to_rectify <= 0) return std::nullopt;
+  return static_cast<double>(closed) / static_cast<double>(to_rectify);
+}
+
+std::optional<double> CountySummary::on_time_rate() const {
+  if (closed <= 0) return std::nullopt;
+  return static_cast<double>(closed_on_time) / static_cast<double>(closed);
+}
+
+Result<HazardState> decode_hazard_state(std::string_view bytes) {
+  return internal::decode_state<HazardState>(bytes, "hazard state");
+}
+Result<Scorecard> decode_scorecard(std::string_view bytes) {
+  return internal::decode_state<Scorecard>(bytes, "institution scorecard");
+}
+Result<CountySummary> decode_county_summary(std::string_view bytes) {
+  return internal::decode_state<CountySummary>(bytes, "county summary");
+}
+std::string encode_hazard_state(const HazardState& state) { return internal::encode_state(state); }
+
+namespace {
+
+constexpr std::string_view kHazardPrefix = "hazard-";
+
+std::optional<std::string> hazard_id_of(const Envelope& event) {
+  if (!event.stream.starts_with(kHazardPrefix)) return std::nullopt;
+  return event.stream.substr(kHazardPrefix.size());
+}
+
+std::string be64(std::uint64_t value) {
+  std::string out;
+  layout::append_u64_be(&out, value);
+  return out;
+}
+
+// Folds each hazard's HazardState (the same fold the write side and `redline hazard` use)
+// and hands every change to the subclass with the state before it.
+class HazardFold : public Projection {
+ public:
+  explicit HazardFold(const ProjectionSettings& settings) : rules_(settings.rules) {}
+
+  Status apply(const Envelope& event, ProjectionBatch& batch) override {
+    auto id = hazard_id_of(event);
+    if (!id) return on_other(event, batch);
+    HazardState* state;
+    REDLINE_ASSIGN(state, hazards_.get(batch, hazard_key(*id), /*create=*/true,
+                                       /*known_new=*/event.version == StreamVersion(1)));
+    if (wants_before_) before_ = *state;
+    const bool existed = state->exists;
+    redline::apply(*state, facts_of(event), rules_);
+    return on_hazard(*id, event, existed ? &before_ : nullptr, *state, batch);
+  }
+
+  Status flush(ProjectionBatch& batch) override {
+    hazards_.flush(batch);
+    return Status::Ok();
+  }
+  void reset() override { hazards_.reset(); }
+
+ protected:
+  static std::string hazard_key(std::string_view id) { return "h/" + std::string(id); }
+  virtual Status on_hazard(const std::string& id, const Envelope& event, const HazardState* before,
+                           const HazardState& after, ProjectionBatch& batch) = 0;
+  virtual Status on_other(const Envelope& event, ProjectionBatch& batch) {
+    (void)event;
+    (void)batch;
+    return Status::Ok();
+  }
+
+  RulesConfig rules_;
+  internal::StateCache<HazardState> hazards_;
+  bool wants_before_ = true;
+  HazardState before_;
+};
+
+// hazard_status, with its history snapshots (hazard_history.h).
+class HazardStatusProjection final : public HazardFold {
+ public:
+  explicit HazardStatusProjection(const ProjectionSettings& settings)
+      : HazardFold(settings), snapshot_every_(settings.snapshot_every) {
+    wants_before_ = false;
+  }
+  std::string name() const override { return std::string(kHazardStatus); }
+
+  Status apply(const Envelope& event, ProjectionBatch& batch) override {
+    if (!max_loaded_) {
+      auto stored = batch.get(history::kMaxOccurredKey);
+      if (!stored.ok()) return stored.status();
+      if (stored->has_value()) {
+        max_occurred_ = Timestamp(static_cast<std::int64_t>(layout::read_u64_be(**stored).value_or(0)));
+      }
+      max_loaded_ = true;
+    }
+    max_occurred_ = std::max(max_occurred_, event.occurred_at);
+    REDLINE_RETURN_IF_ERROR(HazardFold::apply(event, batch));
+    if (event.position.value() % snapshot_every_ == 0) return snapshot(event.position, batch);
+    return Status::Ok();
+  }
+
+  Status flush(ProjectionBatch& batch) override {
+    if (max_loaded_) {
+      batch.put(history::kMaxOccurredKey, be64(static_cast<std::uint64_t>(max_occurred_.value())));
+    }
+    return HazardFold::flush(batch);
+  }
+  void reset() override {
+    HazardFold::reset();
+    pending_.clear();
+    max_loaded_ = false;
+    max_occurred_ = Timestamp(0);
+  }
+
+ private:
+  Status on_hazard(const std::string& id, const Envelope&, const HazardState*, const HazardState&,
+                   ProjectionBatch& batch) override {
+    // Changed since the last snapshot: kept in the store too, so a snapshot taken by a later
+    // process still knows.
+    if (pending_.insert(id).second) batch.put(history::pending_key(id), "");
+    return Status::Ok();
+  }
+
+  // The state at `position` of every hazard changed since the previous snapshot.
+  Status snapshot(Position position, ProjectionBatch& batch) {
+    std::vector<std::string> changed;
+    REDLINE_RETURN_IF_ERROR(batch.scan(history::kPendingPrefix, [&](std::string_view key, std::string_view) {
+      changed.emplace_back(key.substr(history::kPendingPrefix.size()));
+      return true;
+    }));
+    for (const auto& id : changed) {
+      HazardState* state;
+      REDLINE_ASSIGN(state, hazards_.get(batch, hazard_key(id), /*create=*/false));
+      if (state != nullptr) batch.put(history::history_key(id, position), internal::encode_state(*state));
+      batch.erase(history::pending_key(id));
+    }
+    pending_.clear();
+    batch.put(history::snapshot_key(position),
+              be64(static_cast<std::uint64_t>(max_occurred_.value())));
+    return Status::Ok();
+  }
+
+  std::uint64_t snapshot_every_;
+  std::unordered_set<std::string> pending_;
+  bool max_loaded_ = false;
+  Timestamp max_occurred_{0};
+};
+
+// supervision_board: the listed hazards.
+class SupervisionBoardProjection final : public Projection {
+ public:
+  explicit SupervisionBoardProjection(const ProjectionSettings&) {}
+  std::string name() const override { return std::string(kSupervisionBoard); }
+  Status apply(const Envelope& event, ProjectionBatch& batch) override {
+    auto id = hazard_id_of(event);
+    if (!id) return Status::Ok();
+    if (const auto* listed = std::get_if<HazardListed>(&event.data)) {
+      batch.put("l/" + *id, to_string(listed->level));
+    } else if (std::holds_alternative<HazardDelisted>(event.data)) {
+      batch.erase("l/" + *id);
+    }
+    return Status::Ok();
+  }
+};
+
+bool is_open(const HazardState& s) {
+  return s.phase != HazardPhase::closed && s.phase != HazardPhase::dismissed;
+}
+
+// institution_scorecard.
+class InstitutionScorecardProjection final : public HazardFold {
+ public:
+  explicit InstitutionScorecardProjection(const ProjectionSettings& settings) : HazardFold(settings) {}
+  std::string name() const override { return std::string(kInstitutionScorecard); }
+  Status flush(ProjectionBatch& batch) override {
+    cards_.flush(batch);
+    return HazardFold::flush(batch);
+  }
+  void reset() override {
+    HazardFold::reset();
+    cards_.reset();
+  }
+
+ private:
+  Result<Scorecard*> card(ProjectionBatch& batch, std::string_view institution) {
+    return cards_.get(batch, "i/" + std::string(institution), /*create=*/true);
+  }
+
+  Status on_hazard(const std::string&, const Envelope&, const HazardState* before,
+                   const HazardState& after, ProjectionBatch& batch) override {
+    Scorecard* c;
+    REDLINE_ASSIGN(c, card(batch, after.institution_id));
+    auto count = [c](const HazardState& s, int sign) {
+      if (is_open(s)) c->open += sign;
+      if (is_open(s) && s.overdue) c->overdue += sign;
+      if (s.phase == HazardPhase::closed) c->closed += sign;
+    };
+    if (before != nullptr) count(*before, -1);
+    count(after, +1);
+    return Status::Ok();
+  }
+
+  Status on_other(const Envelope& event, ProjectionBatch& batch) override {
+    if (const auto* drill = std::get_if<DrillRecorded>(&event.data)) {
+      Scorecard* c;
+      REDLINE_ASSIGN(c, card(batch, drill->institution_id));
+      ++c->drills;
+    } else if (std::holds_alternative<ResponsibilityLetterSigned>(event.data) &&
+               event.stream.starts_with("institution-")) {
+      Scorecard* c;
+      REDLINE_ASSIGN(c, card(batch, std::string_view(event.stream).substr(12)));
+      ++c->letters;
+    } else if (const auto* missed = std::get_if<ObligationMissed>(&event.data)) {
+      if (missed->institution_id) {
+        Scorecard* c;
+        REDLINE_ASSIGN(c, card(batch, *missed->institution_id));
+        ++c->obligations_missed;
+      }
+    }
+    return Status::Ok();
+  }
+
+  internal::StateCache<Scorecard> cards_;
+};
+
+// county_summary.
+class CountySummaryProjection final : public HazardFold {
+ public:
+  explicit CountySummaryProjection(const ProjectionSettings& settings) : HazardFold(settings) {}
+  std::string name() const override { return std::string(kCountySummary); }
+  Status flush(ProjectionBatch& batch) override {
+    counties_.flush(batch);
+    return HazardFold::flush(batch);
+  }
+  void reset() override {
+    HazardFold::reset();
+    counties_.reset();
+  }
+
+ private:
+  Status on_hazard(const std::string&, const Envelope&, const HazardState* before,
+                   const HazardState& after, ProjectionBatch& batch) override {
+    CountySummary* c;
+    REDLINE_ASSIGN(c, counties_.get(batch, "c/" + after.county, /*create=*/true));
+    auto count = [c](const HazardState& s, int sign) {
+      c->hazards += sign;
+      c->by_state[std::string(to_string(s.phase))] += sign;
+      c->by_severity[s.severity ? std::string(to_string(*s.severity)) : "unclassified"] += sign;
+      c->by_category[std::string(to_string(s.category))] += sign;
+      if (s.phase == HazardPhase::dismissed) c->dismissed += sign;
+      if (s.phase == HazardPhase::closed) {
+        c->closed += sign;
+        if (!s.ever_overdue) c->closed_on_time += sign;
+      }
+    };
+    if (before != nullptr) count(*before, -1);
+    count(after, +1);
+    std::erase_if(c->by_state, [](const auto& kv) { return kv.second == 0; });
+    std::erase_if(c->by_severity, [](const auto& kv) { return kv.second == 0; });
+    std::erase_if(c->by_category, [](const auto& kv) { return kv.second == 0; });
+    return Status::Ok();
+  }
+
+  internal::StateCache<CountySummary> counties_;
+};
+
+}  // namespace
+
+std::unique_ptr<Projection> make_hazard_status_projection(const ProjectionSettings& settings) {
+  return std::make_unique<HazardStatusProjection>(settings);
+}
+std::unique_ptr<Projection> make_supervision_board_projection(const ProjectionSettings& settings) {
+  return std::make_unique<SupervisionBoardProjection>(settings);
+}
+std::unique_ptr<Projection> make_institution_scorecard_projection(const ProjectionSettings& settings) {
+  return std::make_unique<InstitutionScorecardProjection>(settings);
+}
+std::unique_ptr<Projection> make_county_summary_projection(const ProjectionSettings& settings) {
+  return std::make_unique<CountySummaryProjection>(settings);
+}
+
+}  // namespace redline

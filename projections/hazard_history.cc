@@ -1,0 +1,171 @@
+#include "projections/hazard_history.h"
+
+#include <rocksdb/db.h>
+
+#include <unordered_map>
+
+#include "engine/replay.h"
+#include "engine/store_layout.h"
+#include "events/codec.h"
+#include "projections/builtin_projections.h"
+
+namespace redline {
+
+namespace history {
+std::string pending_key(std::string_view hazard_id) {
+  return std::string(kPendingPrefix).append(hazard_id);
+}
+std::string history_key(std::string_view hazard_id, Position snapshot) {
+  std::string key(kHistoryPrefix);
+  key.append(hazard_id);
+  key.push_back('\0');
+  layout::append_u64_be(&key, snapshot.value());
+  return key;
+}
+std::string snapshot_key(Position snapshot) {
+  std::string key(kSnapshotPrefix);
+  layout::append_u64_be(&key, snapshot.value());
+  return key;
+}
+}  // namespace history
+
+namespace {
+
+Status read_current(const ProjectionStore& projections, HazardBoard* board) {
+  Status decoded = Status::Ok();
+  REDLINE_RETURN_IF_ERROR(projections.scan(kHazardStatus, "h/", [&](std::string_view key, std::string_view value) {
+    auto state = decode_hazard_state(value);
+    if (!state.ok()) {
+      decoded = state.status();
+      return false;
+    }
+    board->hazards.emplace(std::string(key.substr(2)), std::move(state).value());
+    return true;
+  }));
+  return decoded;
+}
+
+// The latest snapshot whose events the point wholly includes (0: the empty start).
+Result<Position> starting_snapshot(const ProjectionStore& projections, const ReadPoint& point,
+                                   Position until) {
+  Position best(0);
+  Status malformed = Status::Ok();
+  REDLINE_RETURN_IF_ERROR(projections.scan(kHazardStatus, history::kSnapshotPrefix,
+                                           [&](std::string_view key, std::string_view value) {
+    auto position = layout::read_u64_be(key.substr(history::kSnapshotPrefix.size()));
+    auto max_occurred = layout::read_u64_be(value);
+    if (!position || !max_occurred) {
+      malformed = Status(ErrorCode::corruption, "malformed hazard_status snapshot record");
+      return false;
+    }
+    if (Position(*position) > until) return false;
+    if (point.kind == ReadPoint::Kind::as_of &&
+        Timestamp(static_cast<std::int64_t>(*max_occurred)) > point.time) {
+      return false;  // later snapshots hold events after the time too
+    }
+    best = Position(*position);
+    return true;
+  }));
+  REDLINE_RETURN_IF_ERROR(malformed);
+  return best;
+}
+
+}  // namespace
+
+Result<Position> last_position_known_at(const EventStore& store, Timestamp time) {
+  std::uint64_t low = 0;  // known: recorded by then (0 = nothing)
+  std::uint64_t high = store.head().position.value() + 1;  // known: not recorded by then
+  while (high - low > 1) {
+    const std::uint64_t middle = low + (high - low) / 2;
+    auto raw = store.read_raw(Position(middle));
+    if (!raw.ok()) return raw.status();
+    auto header = decode_header(*raw);
+    if (!header.ok()) return header.status();
+    (header->recorded_at <= time ? low : high) = middle;
+  }
+  return Position(low);
+}
+
+Result<HazardBoard> hazard_states_at(const ProjectionStore& projections, const ReadPoint& point,
+                                     const RulesConfig& rules) {
+  HazardBoard board;
+  const Position head = [&] {
+    for (const auto& info : projections.list()) {
+      if (info.name == kHazardStatus) return info.position;
+    }
+    return Position(0);
+  }();
+  REDLINE_RETURN_IF_ERROR(read_current(projections, &board));
+  board.position = head;
+
+  ReadPoint resolved = point;
+  if (point.kind == ReadPoint::Kind::known_at) {
+    auto known = last_position_known_at(projections.events(), point.time);
+    if (!known.ok()) return known.status();
+    resolved = ReadPoint{ReadPoint::Kind::position, *known, Timestamp(0)};
+  }
+  if (resolved.kind == ReadPoint::Kind::head) return board;
+  if (resolved.kind == ReadPoint::Kind::position) {
+    if (resolved.position > head) {
+      return Status(ErrorCode::invalid_field,
+                    "position " + std::to_string(resolved.position.value()) +
+                        " is past the head (" + std::to_string(head.value()) + ")");
+    }
+    if (resolved.position == head) return board;
+    board.position = resolved.position;
+  }
+  const Position until = resolved.kind == ReadPoint::Kind::position ? resolved.position : head;
+  auto start = starting_snapshot(projections, resolved, until);
+  if (!start.ok()) return start.status();
+
+  // Every hazard touched after the snapshot: its state at the snapshot, then the included
+  // events after it.
+  std::unordered_map<std::string, std::optional<HazardState>> refolded;
+  Status failed = Status::Ok();
+  Status replayed = replay(projections.events(), start->next(), [&](const Envelope& event) {
+    if (event.position > head) return false;
+    if (!event.stream.starts_with("hazard-")) return true;
+    const std::string id = event.stream.substr(7);
+    auto found = refolded.find(id);
+    if (found == refolded.end()) {
+      std::optional<HazardState> at_snapshot;
+      if (*start > Position(0)) {
+        auto stored = projections.floor(kHazardStatus, history::history_key(id, *start),
+                                        std::string(history::kHistoryPrefix).append(id).append(1, '\0'));
+        if (!stored.ok()) {
+          failed = stored.status();
+          return false;
+        }
+        if (stored->has_value()) {
+          auto state = decode_hazard_state(**stored);
+          if (!state.ok()) {
+            failed = state.status();
+            return false;
+          }
+          at_snapshot = std::move(state).value();
+        }
+      }
+      found = refolded.emplace(id, std::move(at_snapshot)).first;
+    }
+    const bool included = resolved.kind == ReadPoint::Kind::position
+                              ? event.position <= resolved.position
+                              : event.occurred_at <= resolved.time;
+    if (included) {
+      if (!found->second) found->second.emplace();
+      apply(*found->second, facts_of(event), rules);
+    }
+    return true;
+  });
+  REDLINE_RETURN_IF_ERROR(failed);
+  REDLINE_RETURN_IF_ERROR(replayed);
+  for (auto& [id, state] : refolded) {
+    if (state && state->exists) {
+      board.hazards[id] = std::move(*state);
+    } else {
+      board.hazards.erase(id);
+    }
+  }
+  return board;
+}
+
+}  // namespace redline

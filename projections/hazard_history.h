@@ -1,0 +1,55 @@
+// Reading hazard_status at a point in history (SPEC §5 "As of"): `--position N` (the log
+// up to N), `--known-at TIME` (what was recorded by TIME) and `--as-of TIME` (events whose
+// business time occurred_at is ≤ TIME, wherever they are in the log).
+//
+// hazard_status keeps, every `snapshot_every` events, the state at that position of each
+// hazard changed since the previous snapshot (key "hist/ID\0P"), and for the snapshot the
+// latest occurred_at of the events up to it ("snap/P"). A read at a point starts from the
+// current state, takes the latest snapshot P that contains only events the point includes,
+// and re-folds just the hazards touched after P: from their state at P, through the events
+// after P that the point includes. Its cost follows the events after P, not the length of
+// the log. Thread-safe as far as the ProjectionStore is (one thread).
+#pragma once
+
+#include <map>
+#include <string>
+#include <string_view>
+
+#include "engine/config.h"
+#include "engine/domain/state.h"
+#include "projections/projection_store.h"
+
+namespace redline {
+
+namespace history {
+inline constexpr std::string_view kMaxOccurredKey = "maxocc";
+inline constexpr std::string_view kPendingPrefix = "p/";
+inline constexpr std::string_view kHistoryPrefix = "hist/";
+inline constexpr std::string_view kSnapshotPrefix = "snap/";
+std::string pending_key(std::string_view hazard_id);
+std::string history_key(std::string_view hazard_id, Position snapshot);
+std::string snapshot_key(Position snapshot);
+}  // namespace history
+
+struct ReadPoint {
+  enum class Kind { head, position, as_of, known_at };
+  Kind kind = Kind::head;
+  Position position{0};  // for position
+  Timestamp time{0};     // for as_of and known_at
+};
+
+struct HazardBoard {
+  Position position;  // the last event the answer includes (for as_of: the head)
+  std::map<std::string, HazardState> hazards;  // by hazard id
+};
+
+// Every hazard's state at `point`. hazard_status must be caught up. invalid_field for a
+// position past the head.
+Result<HazardBoard> hazard_states_at(const ProjectionStore& projections, const ReadPoint& point,
+                                     const RulesConfig& rules);
+
+// The last position recorded at or before `time` (0 when none): recorded_at grows with the
+// position, so a binary search over the log.
+Result<Position> last_position_known_at(const EventStore& store, Timestamp time);
+
+}  // namespace redline

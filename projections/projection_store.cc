@@ -1,0 +1,345 @@
+#include "projections/projection_store.h"
+
+#include <rocksdb/db.h>
+#include <rocksdb/utilities/write_batch_with_index.h>
+
+#include <algorithm>
+
+#include "engine/replay.h"
+#include "engine/store_layout.h"
+#include "projections/declarative.h"
+
+namespace redline {
+namespace {
+
+// Events folded between two writes of state and checkpoints.
+constexpr std::uint64_t kEventsPerBatch = 100'000;
+constexpr std::string_view kCheckpointPrefix = std::string_view("projection\0", 11);
+constexpr std::string_view kDefinitionPrefix = std::string_view("projection-def\0", 15);
+
+rocksdb::Slice slice(std::string_view s) { return rocksdb::Slice(s.data(), s.size()); }
+
+Status storage_error(const std::string& what, const rocksdb::Status& s) {
+  return Status(ErrorCode::storage_error, what + ": " + s.ToString());
+}
+
+std::string checkpoint_key(std::string_view name) {
+  return std::string(kCheckpointPrefix).append(name);
+}
+
+std::string encode_checkpoint(Position position, std::uint32_t format) {
+  std::string value;
+  layout::append_u64_be(&value, position.value());
+  layout::append_u64_be(&value, format);
+  return value;
+}
+
+// The key just past every key starting with `prefix`.
+std::string prefix_end(std::string prefix) {
+  while (!prefix.empty() && static_cast<unsigned char>(prefix.back()) == 0xFF) prefix.pop_back();
+  if (!prefix.empty()) prefix.back() = static_cast<char>(prefix.back() + 1);
+  return prefix;
+}
+
+// One projection's view of the shared batch: its keys, prefixed with its name.
+class BatchView final : public ProjectionBatch {
+ public:
+  BatchView(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* family,
+            rocksdb::WriteBatchWithIndex* batch, std::string name)
+      : db_(db), family_(family), batch_(batch), prefix_(std::move(name)) {
+    prefix_.push_back('\0');
+  }
+
+  Result<std::optional<std::string>> get(std::string_view key) override {
+    std::string value;
+    auto s = batch_->GetFromBatchAndDB(db_, rocksdb::ReadOptions(), family_, full(key), &value);
+    if (s.IsNotFound()) return std::optional<std::string>();
+    if (!s.ok()) return storage_error("cannot read projection", s);
+    return std::optional<std::string>(std::move(value));
+  }
+  void put(std::string_view key, std::string_view value) override {
+    (void)batch_->Put(family_, full(key), slice(value));
+  }
+  void erase(std::string_view key) override { (void)batch_->Delete(family_, full(key)); }
+  Status scan(std::string_view prefix,
+              const std::function<bool(std::string_view, std::string_view)>& visitor) override {
+    const std::string first = full(prefix);
+    const std::string last = prefix_end(first);
+    rocksdb::ReadOptions options;
+    rocksdb::Slice upper(last);
+    options.iterate_upper_bound = &upper;
+    std::unique_ptr<rocksdb::Iterator> it(
+        batch_->NewIteratorWithBase(family_, db_->NewIterator(options, family_), &options));
+    for (it->Seek(first); it->Valid() && it->key().compare(upper) < 0; it->Next()) {
+      std::string_view key(it->key().data(), it->key().size());
+      key.remove_prefix(prefix_.size());
+      if (!visitor(key, std::string_view(it->value().data(), it->value().size()))) break;
+    }
+    if (!it->status().ok()) return storage_error("cannot read projection", it->status());
+    return Status::Ok();
+  }
+
+ private:
+  std::string full(std::string_view key) const { return std::string(prefix_).append(key); }
+
+  rocksdb::DB* db_;
+  rocksdb::ColumnFamilyHandle* family_;
+  rocksdb::WriteBatchWithIndex* batch_;
+  std::string prefix_;
+};
+
+}  // namespace
+
+std::string projection_key(std::string_view name, std::string_view key) {
+  std::string full(name);
+  full.push_back('\0');
+  full.append(key);
+  return full;
+}
+
+struct ProjectionStore::Entry {
+  std::string kind;
+  std::unique_ptr<Projection> projection;
+  Position checkpoint{0};
+};
+
+ProjectionStore::ProjectionStore(EventStore& store, const ProjectionSettings& settings)
+    : store_(store), settings_(settings) {}
+ProjectionStore::~ProjectionStore() = default;
+
+Result<std::unique_ptr<ProjectionStore>> ProjectionStore::open(
+    EventStore& store, const ProjectionSettings& settings) {
+  if (settings.snapshot_every == 0) {
+    return Status(ErrorCode::config_error, "the snapshot interval must be at least 1 event");
+  }
+  std::unique_ptr<ProjectionStore> projections(new ProjectionStore(store, settings));
+  for (auto& [name, factory] : registered_projections()) {
+    auto entry = std::make_unique<Entry>();
+    entry->projection = factory(settings);
+    entry->kind = is_builtin_projection(name) ? "built-in" : "c++";
+    projections->entries_.push_back(std::move(entry));
+  }
+  // Declarative projections added to this store.
+  rocksdb::DB* db = store.db();
+  auto* meta = store.family(layout::kMetaFamily);
+  std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions(), meta));
+  for (it->Seek(slice(kDefinitionPrefix)); it->Valid() && it->key().starts_with(slice(kDefinitionPrefix));
+       it->Next()) {
+    auto definition = parse_declarative(std::string_view(it->value().data(), it->value().size()));
+    if (!definition.ok()) {
+      return Status(ErrorCode::corruption,
+                    "stored projection definition is invalid: " + definition.status().message());
+    }
+    auto entry = std::make_unique<Entry>();
+    entry->projection = make_declarative_projection(*definition);
+    entry->kind = "declarative";
+    projections->entries_.push_back(std::move(entry));
+  }
+  if (!it->status().ok()) return storage_error("cannot read projection definitions", it->status());
+  REDLINE_RETURN_IF_ERROR(projections->load_checkpoints());
+  return projections;
+}
+
+Status ProjectionStore::load_checkpoints() {
+  rocksdb::DB* db = store_.db();
+  auto* meta = store_.family(layout::kMetaFamily);
+  for (auto& entry : entries_) {
+    std::string value;
+    auto s = db->Get(rocksdb::ReadOptions(), meta, checkpoint_key(entry->projection->name()), &value);
+    entry->checkpoint = Position(0);
+    if (s.IsNotFound()) continue;
+    if (!s.ok()) return storage_error("cannot read projection checkpoint", s);
+    auto position = layout::read_u64_be(std::string_view(value).substr(0, 8));
+    auto format = value.size() == 16 ? layout::read_u64_be(std::string_view(value).substr(8))
+                                     : std::nullopt;
+    if (!position || !format) {
+      return Status(ErrorCode::corruption,
+                    "checkpoint of projection " + entry->projection->name() + " is malformed");
+    }
+    if (*format != entry->projection->format_version()) {
+      // Stored in another format: fold it again from the start.
+      REDLINE_RETURN_IF_ERROR(drop(*entry));
+      continue;
+    }
+    entry->checkpoint = Position(*position);
+  }
+  return Status::Ok();
+}
+
+ProjectionStore::Entry* ProjectionStore::find(std::string_view name) const {
+  for (const auto& entry : entries_) {
+    if (entry->projection->name() == name) return entry.get();
+  }
+  return nullptr;
+}
+
+bool ProjectionStore::has(std::string_view name) const { return find(name) != nullptr; }
+
+Status ProjectionStore::drop(Entry& entry) {
+  rocksdb::DB* db = store_.db();
+  const std::string first = projection_key(entry.projection->name(), "");
+  const std::string last = prefix_end(first);
+  rocksdb::WriteBatch batch;
+  (void)batch.DeleteRange(store_.family(layout::kProjectionsFamily), first, last);
+  (void)batch.Delete(store_.family(layout::kMetaFamily), checkpoint_key(entry.projection->name()));
+  auto s = db->Write(rocksdb::WriteOptions(), &batch);
+  if (!s.ok()) return storage_error("cannot drop projection " + entry.projection->name(), s);
+  entry.projection->reset();
+  entry.checkpoint = Position(0);
+  return Status::Ok();
+}
+
+Status ProjectionStore::fold(const std::vector<Entry*>& entries, const ProjectionProgress& progress) {
+  if (entries.empty()) return Status::Ok();
+  const Position head = store_.head().position;
+  Position from = head.next();
+  for (const Entry* entry : entries) from = std::min(from, entry->checkpoint.next());
+  if (from > head) return Status::Ok();
+
+  rocksdb::DB* db = store_.db();
+  auto* family = store_.family(layout::kProjectionsFamily);
+  auto* meta = store_.family(layout::kMetaFamily);
+  rocksdb::WriteBatchWithIndex batch(rocksdb::BytewiseComparator(), 0, /*overwrite_key=*/true);
+  std::vector<BatchView> views;
+  views.reserve(entries.size());
+  for (const Entry* entry : entries) views.emplace_back(db, family, &batch, entry->projection->name());
+
+  const std::string progress_name = entries.size() == 1 ? entries[0]->projection->name() : "all";
+  Position last(0);
+  std::uint64_t pending = 0;
+  Status failed = Status::Ok();
+  auto write = [&]() -> Status {
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+      if (entries[i]->checkpoint >= last) continue;
+      REDLINE_RETURN_IF_ERROR(entries[i]->projection->flush(views[i]));
+      (void)batch.Put(meta, checkpoint_key(entries[i]->projection->name()),
+                      encode_checkpoint(last, entries[i]->projection->format_version()));
+    }
+    // Derived data: no fsync (a crash loses at most this batch, checkpoint included, and it
+    // is folded again).
+    auto s = db->Write(rocksdb::WriteOptions(), batch.GetWriteBatch());
+    if (!s.ok()) return storage_error("cannot write projections", s);
+    batch.Clear();
+    for (Entry* entry : entries) entry->checkpoint = std::max(entry->checkpoint, last);
+    pending = 0;
+    if (progress) progress(progress_name, last, head);
+    return Status::Ok();
+  };
+  Status replayed = replay(store_, from, [&](const Envelope& event) {
+    if (event.position > head) return false;
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+      if (event.position <= entries[i]->checkpoint) continue;
+      Status applied = entries[i]->projection->apply(event, views[i]);
+      if (!applied.ok()) {
+        failed = Status(applied.code(), "projection " + entries[i]->projection->name() +
+                                            " at position " + std::to_string(event.position.value()) +
+                                            ": " + applied.message());
+        return false;
+      }
+    }
+    last = event.position;
+    if (++pending == kEventsPerBatch) {
+      failed = write();
+      if (!failed.ok()) return false;
+    }
+    return true;
+  });
+  if (failed.ok() && replayed.ok() && pending > 0) failed = write();
+  if (!failed.ok() || !replayed.ok()) {
+    for (Entry* entry : entries) entry->projection->reset();
+    REDLINE_RETURN_IF_ERROR(load_checkpoints());
+    return failed.ok() ? replayed : failed;
+  }
+  return Status::Ok();
+}
+
+Status ProjectionStore::catch_up(const ProjectionProgress& progress) {
+  std::vector<Entry*> entries;
+  for (auto& entry : entries_) entries.push_back(entry.get());
+  return fold(entries, progress);
+}
+
+Status ProjectionStore::rebuild(std::string_view name, const ProjectionProgress& progress) {
+  Entry* entry = find(name);
+  if (entry == nullptr) {
+    return Status(ErrorCode::not_found, "no projection named '" + std::string(name) + "'");
+  }
+  REDLINE_RETURN_IF_ERROR(drop(*entry));
+  return fold({entry}, progress);
+}
+
+std::vector<ProjectionInfo> ProjectionStore::list() const {
+  const Position head = store_.head().position;
+  std::vector<ProjectionInfo> infos;
+  for (const auto& entry : entries_) {
+    infos.push_back(ProjectionInfo{entry->projection->name(), entry->kind, entry->checkpoint,
+                                   head.value() - std::min(head.value(), entry->checkpoint.value())});
+  }
+  return infos;
+}
+
+Status ProjectionStore::add_declarative(std::string_view toml_text,
+                                        const ProjectionProgress& progress) {
+  auto definition = parse_declarative(toml_text);
+  if (!definition.ok()) return definition.status();
+  if (has(definition->name)) {
+    return Status(ErrorCode::conflict,
+                  "a projection named '" + definition->name + "' already exists");
+  }
+  auto s = store_.db()->Put(rocksdb::WriteOptions(), store_.family(layout::kMetaFamily),
+                            std::string(kDefinitionPrefix).append(definition->name),
+                            slice(toml_text));
+  if (!s.ok()) return storage_error("cannot store projection definition", s);
+  auto entry = std::make_unique<Entry>();
+  entry->projection = make_declarative_projection(*definition);
+  entry->kind = "declarative";
+  Entry* added = entry.get();
+  entries_.push_back(std::move(entry));
+  return fold({added}, progress);
+}
+
+Result<std::optional<std::string>> ProjectionStore::get(std::string_view name,
+                                                        std::string_view key) const {
+  std::string value;
+  auto s = store_.db()->Get(rocksdb::ReadOptions(), store_.family(layout::kProjectionsFamily),
+                            projection_key(name, key), &value);
+  if (s.IsNotFound()) return std::optional<std::string>();
+  if (!s.ok()) return storage_error("cannot read projection", s);
+  return std::optional<std::string>(std::move(value));
+}
+
+Result<std::optional<std::string>> ProjectionStore::floor(std::string_view name,
+                                                          std::string_view key,
+                                                          std::string_view prefix) const {
+  const std::string full_prefix = projection_key(name, prefix);
+  std::unique_ptr<rocksdb::Iterator> it(
+      store_.db()->NewIterator(rocksdb::ReadOptions(), store_.family(layout::kProjectionsFamily)));
+  it->SeekForPrev(projection_key(name, key));
+  if (!it->status().ok()) return storage_error("cannot read projection", it->status());
+  if (!it->Valid() || !it->key().starts_with(slice(full_prefix))) {
+    return std::optional<std::string>();
+  }
+  return std::optional<std::string>(it->value().ToString());
+}
+
+Status ProjectionStore::scan(
+    std::string_view name, std::string_view prefix,
+    const std::function<bool(std::string_view key, std::string_view value)>& visitor) const {
+  const std::string first = projection_key(name, prefix);
+  const std::string last = prefix_end(first);
+  const std::size_t name_size = name.size() + 1;
+  rocksdb::ReadOptions options;
+  rocksdb::Slice upper(last);
+  options.iterate_upper_bound = &upper;
+  std::unique_ptr<rocksdb::Iterator> it(
+      store_.db()->NewIterator(options, store_.family(layout::kProjectionsFamily)));
+  for (it->Seek(first); it->Valid(); it->Next()) {
+    std::string_view key(it->key().data(), it->key().size());
+    key.remove_prefix(name_size);
+    if (!visitor(key, std::string_view(it->value().data(), it->value().size()))) break;
+  }
+  if (!it->status().ok()) return storage_error("cannot read projection", it->status());
+  return Status::Ok();
+}
+
+}  // namespace redline

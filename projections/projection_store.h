@@ -1,0 +1,87 @@
+// ProjectionStore: runs every projection of a store — the built-ins (hazard_status,
+// supervision_board, institution_scorecard, county_summary), the C++ projections
+// registered with register_projection(), and the declarative ones added with
+// `redline projection add` — and reads what they hold.
+//
+// Projections are caught up on read, not written in the commit of each command: every read
+// of a projection first folds the events committed since its checkpoint. That keeps the
+// command path at full speed (issue 3's throughput), gives one code path for incremental
+// updates and rebuilds, and a store whose projections are behind (a crash, a new projection,
+// a changed format) catches up by itself. Each batch of folded events is written as one
+// RocksDB WriteBatch together with the new checkpoint, so state and checkpoint never
+// disagree.
+//
+// Not thread-safe: one ProjectionStore per EventStore, used by one thread.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/config.h"
+#include "engine/event_store.h"
+#include "projections/projection.h"
+
+namespace redline {
+
+struct ProjectionInfo {
+  std::string name;
+  std::string kind;  // built-in | c++ | declarative
+  Position position;  // its checkpoint: the last event folded
+  std::uint64_t lag = 0;  // events committed after it
+};
+
+// Called now and then while folding: the projection (or "all"), the last position folded
+// and the head it is going to.
+using ProjectionProgress =
+    std::function<void(std::string_view name, Position done, Position head)>;
+
+class ProjectionStore {
+ public:
+  static Result<std::unique_ptr<ProjectionStore>> open(EventStore& store,
+                                                       const ProjectionSettings& settings);
+  ~ProjectionStore();
+
+  // Folds every projection up to the head.
+  Status catch_up(const ProjectionProgress& progress = {});
+  // Drops NAME's keys and folds it again from position 1.
+  Status rebuild(std::string_view name, const ProjectionProgress& progress = {});
+  std::vector<ProjectionInfo> list() const;
+  bool has(std::string_view name) const;
+
+  // Registers a declarative projection (its TOML text) to be maintained like a built-in
+  // and folds it up to the head. invalid_field naming the key when the text is wrong;
+  // conflict when the name is taken.
+  Status add_declarative(std::string_view toml_text, const ProjectionProgress& progress = {});
+
+  // A projection's stored keys (as of its checkpoint).
+  Result<std::optional<std::string>> get(std::string_view name, std::string_view key) const;
+  // The value of the greatest key ≤ `key` that starts with `prefix`, if any.
+  Result<std::optional<std::string>> floor(std::string_view name, std::string_view key,
+                                           std::string_view prefix) const;
+  Status scan(std::string_view name, std::string_view prefix,
+              const std::function<bool(std::string_view key, std::string_view value)>& visitor) const;
+
+  const ProjectionSettings& settings() const { return settings_; }
+  EventStore& events() const { return store_; }
+
+ private:
+  struct Entry;
+  ProjectionStore(EventStore& store, const ProjectionSettings& settings);
+  Status load_checkpoints();
+  Status fold(const std::vector<Entry*>& entries, const ProjectionProgress& progress);
+  Status drop(Entry& entry);
+  Entry* find(std::string_view name) const;
+
+  EventStore& store_;
+  ProjectionSettings settings_;
+  std::vector<std::unique_ptr<Entry>> entries_;
+};
+
+// The projections column family key of a projection's own key.
+std::string projection_key(std::string_view name, std::string_view key);
+
+}  // namespace redline

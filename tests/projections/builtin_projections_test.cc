@@ -1,0 +1,198 @@
+// The built-in projections against hand-computed expectations on a small scenario, and
+// rebuild equal to incremental maintenance on a simulated city.
+#include <gtest/gtest.h>
+
+#include <map>
+
+#include "engine/domain/submission.h"
+#include "projections/builtin_projections.h"
+#include "projections/hazard_history.h"
+#include "projections/projection_store.h"
+#include "tests/support/domain_harness.h"
+#include "tools/simulator/city_simulator.h"
+
+namespace redline {
+namespace {
+
+using testing::command;
+using testing::county;
+using testing::inspector_actor;
+using testing::json;
+using testing::staff;
+
+json evidence() {
+  return json::array({{{"name", "after.jpg"}, {"format", "jpg"}, {"width", 800}, {"height", 600}}});
+}
+
+std::unique_ptr<ProjectionStore> open_caught_up(EventStore& store, std::uint64_t snapshot_every = 50'000) {
+  auto projections = ProjectionStore::open(store, ProjectionSettings{RulesConfig{}, snapshot_every});
+  EXPECT_TRUE(projections.ok()) << projections.status().to_string();
+  Status caught_up = (*projections)->catch_up();
+  EXPECT_TRUE(caught_up.ok()) << caught_up.to_string();
+  return std::move(projections).value();
+}
+
+// Every key and value a projection holds.
+std::map<std::string, std::string> dump(const ProjectionStore& projections, std::string_view name) {
+  std::map<std::string, std::string> keys;
+  Status scanned = projections.scan(name, "", [&](std::string_view key, std::string_view value) {
+    keys.emplace(std::string(key), std::string(value));
+    return true;
+  });
+  EXPECT_TRUE(scanned.ok()) << scanned.to_string();
+  return keys;
+}
+
+class BuiltinProjections : public ::testing::Test {
+ protected:
+  // H-1 general at I-1, closed; H-2 major at I-1, listed at county level, rectifying;
+  // H-3 at I-9 (XF) dismissed; a drill at I-2 and a letter to I-1.
+  void SetUp() override {
+    h.city_with_institutions();
+    h.classified_hazard("H-1", "general");
+    h.ok(command("SubmitRectification", staff("I-1"), {{"hazard_id", "H-1"}, {"evidence", evidence()}},
+                 "2026-06-03T09:00:00Z"));
+    h.ok(command("VerifyRectification", inspector_actor(), {{"hazard_id", "H-1"}, {"passed", true}, {"note", "合格"}},
+                 "2026-06-03T10:00:00Z"));
+    h.ok(command("CloseHazard", county(), {{"hazard_id", "H-1"}}, "2026-06-03T11:00:00Z"));
+    h.ok(command("ReportHazard", staff("I-1"),
+                 {{"hazard_id", "H-2"}, {"institution_id", "I-1"}, {"category", "gas"},
+                  {"description", "燃气管老化"}, {"source", "self_inspection"}}, "2026-06-04T09:00:00Z"));
+    h.ok(command("ClassifyHazard", county(), {{"hazard_id", "H-2"}, {"severity", "major"}},
+                 "2026-06-04T10:00:00Z"));
+    h.ok(command("ListHazard", county(), {{"hazard_id", "H-2"}, {"level", "county"}, {"reason", "重大隐患"}},
+                 "2026-06-04T11:00:00Z"));
+    h.ok(command("ReportHazard", testing::county("XF", "xf-1"),
+                 {{"hazard_id", "H-3"}, {"institution_id", "I-9"}, {"category", "electrical"},
+                  {"description", "电线裸露"}, {"source", "spot_check"}}, "2026-06-05T09:00:00Z"));
+    h.ok(command("DismissHazard", testing::county("XF", "xf-1"), {{"hazard_id", "H-3"}, {"reason", "误报"}},
+                 "2026-06-05T10:00:00Z"));
+    h.ok(command("RecordDrill", staff("I-2", "staff-2"),
+                 {{"drill_id", "D-1"}, {"institution_id", "I-2"}, {"kind", "fire_drill"},
+                  {"held_on", "2026-06-05"}, {"instructor", "firefighter"}, {"participants", 30}}));
+    h.ok(command("SignResponsibilityLetter", county(),
+                 {{"letter_id", "L-1"}, {"from_unit", "U-LT"}, {"to_unit", "I-1"}, {"scope", "消防安全"},
+                  {"signed_on", "2026-06-01"}}));
+  }
+  testing::DomainHarness h;
+};
+
+TEST_F(BuiltinProjections, HazardStatusHoldsEachHazardsState) {
+  auto projections = open_caught_up(h.store());
+  auto board = hazard_states_at(*projections, ReadPoint{}, RulesConfig{});
+  ASSERT_TRUE(board.ok()) << board.status().to_string();
+  EXPECT_EQ(board->position, h.store().head().position);
+  ASSERT_EQ(board->hazards.size(), 3u);
+  const HazardState& h1 = board->hazards.at("H-1");
+  EXPECT_EQ(h1.phase, HazardPhase::closed);
+  EXPECT_EQ(h1.severity, Severity::general);
+  EXPECT_EQ(h1.county, "LT");
+  const HazardState& h2 = board->hazards.at("H-2");
+  EXPECT_EQ(h2.phase, HazardPhase::classified);
+  EXPECT_EQ(h2.listed, ListingLevel::county);
+  EXPECT_EQ(h2.category, Category::gas);
+  EXPECT_EQ(board->hazards.at("H-3").phase, HazardPhase::dismissed);
+}
+
+TEST_F(BuiltinProjections, SupervisionBoardHoldsListedHazardsOnly) {
+  auto projections = open_caught_up(h.store());
+  auto keys = dump(*projections, kSupervisionBoard);
+  EXPECT_EQ(keys, (std::map<std::string, std::string>{{"l/H-2", "county"}}));
+}
+
+TEST_F(BuiltinProjections, InstitutionScorecardCountsPerInstitution) {
+  auto projections = open_caught_up(h.store());
+  auto i1 = projections->get(kInstitutionScorecard, "i/I-1");
+  ASSERT_TRUE(i1.ok() && i1->has_value());
+  auto card = decode_scorecard(**i1);
+  ASSERT_TRUE(card.ok());
+  EXPECT_EQ(card->open, 1);  // H-2
+  EXPECT_EQ(card->closed, 1);  // H-1
+  EXPECT_EQ(card->overdue, 0);
+  EXPECT_EQ(card->letters, 1);
+  EXPECT_EQ(card->drills, 0);
+  auto i2 = decode_scorecard(**projections->get(kInstitutionScorecard, "i/I-2"));
+  EXPECT_EQ(i2->drills, 1);
+  EXPECT_EQ(i2->open, 0);
+  auto i9 = decode_scorecard(**projections->get(kInstitutionScorecard, "i/I-9"));
+  EXPECT_EQ(i9->open, 0);  // dismissed is not open
+  EXPECT_EQ(i9->closed, 0);
+}
+
+TEST_F(BuiltinProjections, CountySummaryCountsAndRates) {
+  auto projections = open_caught_up(h.store());
+  auto lt = decode_county_summary(**projections->get(kCountySummary, "c/LT"));
+  ASSERT_TRUE(lt.ok());
+  EXPECT_EQ(lt->hazards, 2);
+  EXPECT_EQ(lt->closed, 1);
+  EXPECT_EQ(lt->closed_on_time, 1);
+  EXPECT_EQ(lt->by_state, (std::map<std::string, std::int64_t>{{"classified", 1}, {"closed", 1}}));
+  EXPECT_EQ(lt->by_severity, (std::map<std::string, std::int64_t>{{"general", 1}, {"major", 1}}));
+  EXPECT_EQ(lt->by_category, (std::map<std::string, std::int64_t>{{"fire_safety", 1}, {"gas", 1}}));
+  EXPECT_DOUBLE_EQ(*lt->rectification_rate(), 0.5);
+  EXPECT_DOUBLE_EQ(*lt->on_time_rate(), 1.0);
+  auto xf = decode_county_summary(**projections->get(kCountySummary, "c/XF"));
+  EXPECT_EQ(xf->dismissed, 1);
+  EXPECT_EQ(xf->by_severity, (std::map<std::string, std::int64_t>{{"unclassified", 1}}));
+  EXPECT_FALSE(xf->rectification_rate().has_value());
+  EXPECT_FALSE(xf->on_time_rate().has_value());
+}
+
+TEST_F(BuiltinProjections, CheckpointsFollowTheHeadAndLagShowsNewEvents) {
+  auto projections = open_caught_up(h.store());
+  for (const auto& info : projections->list()) {
+    EXPECT_EQ(info.position, h.store().head().position) << info.name;
+    EXPECT_EQ(info.lag, 0u) << info.name;
+  }
+  h.ok(command("RecordProgress", staff("I-1"), {{"hazard_id", "H-2"}, {"note", "进行中"}}));
+  for (const auto& info : projections->list()) EXPECT_EQ(info.lag, 1u) << info.name;
+  ASSERT_TRUE(projections->catch_up().ok());
+  for (const auto& info : projections->list()) EXPECT_EQ(info.lag, 0u) << info.name;
+}
+
+class VectorSource final : public LineSource {
+ public:
+  explicit VectorSource(std::vector<std::string> lines) : lines_(std::move(lines)) {}
+  std::optional<std::string> next() override {
+    if (next_ == lines_.size()) return std::nullopt;
+    return lines_[next_++];
+  }
+  bool ready() override { return true; }
+
+ private:
+  std::vector<std::string> lines_;
+  std::size_t next_ = 0;
+};
+
+TEST(ProjectionRebuild, EqualsIncrementalMaintenanceOnASimulatedCity) {
+  testing::TempDir dir;
+  auto opened = EventStore::open(StoreOptions{dir.sub("store"), false, true});
+  ASSERT_TRUE(opened.ok());
+  EventStore& store = **opened;
+  std::vector<std::string> lines;
+  SimulationOptions options{.seed = 7, .counties = 3, .institutions = 60, .days = 20};
+  SimulationCounts counts;
+  ASSERT_TRUE(simulate_city(options, [&](const nlohmann::ordered_json& c) { lines.push_back(c.dump()); },
+                            &counts).ok());
+  // Incremental: commands in slices, the projections caught up after each.
+  auto projections = ProjectionStore::open(store, ProjectionSettings{RulesConfig{}, 97}).value();
+  const std::size_t slice = lines.size() / 5 + 1;
+  for (std::size_t first = 0; first < lines.size(); first += slice) {
+    VectorSource source({lines.begin() + first, lines.begin() + std::min(lines.size(), first + slice)});
+    auto totals = run_submission(store, RulesConfig{}, source, [](const auto&) {});
+    ASSERT_EQ(totals.rejected, 0u);
+    ASSERT_TRUE(projections->catch_up().ok());
+  }
+  for (std::string_view name : {kHazardStatus, kSupervisionBoard, kInstitutionScorecard, kCountySummary}) {
+    const auto incremental = dump(*projections, name);
+    EXPECT_GT(incremental.size(), 0u) << name;
+    ASSERT_TRUE(projections->rebuild(name).ok()) << name;
+    EXPECT_EQ(dump(*projections, name), incremental) << name;
+  }
+  // A fresh runner on the same store sees the same checkpoints and needs nothing.
+  auto reopened = ProjectionStore::open(store, ProjectionSettings{RulesConfig{}, 97}).value();
+  for (const auto& info : reopened->list()) EXPECT_EQ(info.lag, 0u) << info.name;
+}
+
+}  // namespace
+}  // namespace redline

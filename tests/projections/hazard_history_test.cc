@@ -1,0 +1,136 @@
+// --position, --known-at and --as-of reads: each on a case where they differ, and the
+// snapshot path equal to a full fold of the log at every point.
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "engine/replay.h"
+#include "events/time.h"
+#include "projections/builtin_projections.h"
+#include "projections/hazard_history.h"
+#include "tests/support/domain_harness.h"
+
+namespace redline {
+namespace {
+
+using testing::command;
+using testing::county;
+using testing::json;
+using testing::staff;
+
+// The answer by brute force: fold the whole log, keeping the events the point includes.
+std::map<std::string, HazardState> fold_log(const EventStore& store, const ReadPoint& point) {
+  std::map<std::string, HazardState> hazards;
+  EXPECT_TRUE(replay(store, Position(1), [&](const Envelope& e) {
+    bool included = true;
+    if (point.kind == ReadPoint::Kind::position) included = e.position <= point.position;
+    if (point.kind == ReadPoint::Kind::as_of) included = e.occurred_at <= point.time;
+    if (point.kind == ReadPoint::Kind::known_at) included = e.recorded_at <= point.time;
+    if (included && e.stream.starts_with("hazard-")) {
+      apply(hazards[e.stream.substr(7)], facts_of(e), RulesConfig{});
+    }
+    return true;
+  }).ok());
+  return hazards;
+}
+
+void expect_same(const std::map<std::string, HazardState>& expected, const HazardBoard& board,
+                 const std::string& what) {
+  ASSERT_EQ(board.hazards.size(), expected.size()) << what;
+  for (const auto& [id, state] : expected) {
+    auto found = board.hazards.find(id);
+    ASSERT_NE(found, board.hazards.end()) << what << ": " << id;
+    EXPECT_EQ(encode_hazard_state(found->second), encode_hazard_state(state))
+        << what << ": " << id;
+  }
+}
+
+class HazardHistory : public ::testing::Test {
+ protected:
+  // Hazards reported with business times out of log order: H-2 is entered late (its `at`
+  // is before H-1's classification).
+  void SetUp() override {
+    h.city_with_institutions();
+    h.ok(command("ReportHazard", staff("I-1"),
+                 {{"hazard_id", "H-1"}, {"institution_id", "I-1"}, {"category", "fire_safety"},
+                  {"description", "灭火器过期"}, {"source", "self_inspection"}}, "2026-06-02T09:00:00Z"));
+    h.ok(command("ClassifyHazard", county(), {{"hazard_id", "H-1"}, {"severity", "general"}},
+                 "2026-06-03T09:00:00Z"));
+    after_classification_ = h.store().head().position;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    between_ = now_utc();
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    h.ok(command("ReportHazard", staff("I-2", "staff-2"),
+                 {{"hazard_id", "H-2"}, {"institution_id", "I-2"}, {"category", "gas"},
+                  {"description", "燃气管老化"}, {"source", "self_inspection"}}, "2026-06-01T09:00:00Z"));
+    h.ok(command("RecordProgress", staff("I-1"), {{"hazard_id", "H-1"}, {"note", "已采购"}},
+                 "2026-06-04T09:00:00Z"));
+    h.ok(command("ClassifyHazard", county(), {{"hazard_id", "H-2"}, {"severity", "major"}},
+                 "2026-06-05T09:00:00Z"));
+  }
+
+  Result<HazardBoard> at(const ReadPoint& point, std::uint64_t snapshot_every) {
+    auto projections = ProjectionStore::open(h.store(), ProjectionSettings{RulesConfig{}, snapshot_every});
+    EXPECT_TRUE(projections.ok());
+    EXPECT_TRUE((*projections)->catch_up().ok());
+    return hazard_states_at(**projections, point, RulesConfig{});
+  }
+
+  testing::DomainHarness h;
+  Position after_classification_{0};
+  Timestamp between_{0};
+};
+
+TEST_F(HazardHistory, PositionKnownAtAndAsOfGiveDifferentAnswers) {
+  // --position: the log up to H-1's classification: H-1 classified, no H-2.
+  auto by_position = at(ReadPoint{ReadPoint::Kind::position, after_classification_, Timestamp(0)}, 50'000);
+  ASSERT_TRUE(by_position.ok()) << by_position.status().to_string();
+  EXPECT_EQ(by_position->position, after_classification_);
+  ASSERT_EQ(by_position->hazards.size(), 1u);
+  EXPECT_EQ(by_position->hazards.at("H-1").phase, HazardPhase::classified);
+
+  // --known-at: what was recorded by a wall-clock instant between the two halves: the same.
+  auto known = at(ReadPoint{ReadPoint::Kind::known_at, Position(0), between_}, 50'000);
+  ASSERT_TRUE(known.ok());
+  EXPECT_EQ(known->position, after_classification_);
+  EXPECT_EQ(known->hazards.size(), 1u);
+
+  // --as-of 2026-06-02T12:00Z: business time: H-1 reported but not yet classified, and H-2
+  // (entered later, but occurred on 06-01) reported.
+  auto as_of = at(ReadPoint{ReadPoint::Kind::as_of, Position(0), *parse_instant("2026-06-02T12:00:00Z")}, 50'000);
+  ASSERT_TRUE(as_of.ok());
+  ASSERT_EQ(as_of->hazards.size(), 2u);
+  EXPECT_EQ(as_of->hazards.at("H-1").phase, HazardPhase::reported);
+  EXPECT_EQ(as_of->hazards.at("H-2").phase, HazardPhase::reported);
+  EXPECT_FALSE(as_of->hazards.at("H-2").severity.has_value());
+}
+
+TEST_F(HazardHistory, SnapshotsGiveTheSameAnswerAsAFullFoldAtEveryPoint) {
+  const Position head = h.store().head().position;
+  for (std::uint64_t every : {1u, 2u, 3u, 50'000u}) {
+    for (std::uint64_t p = 0; p <= head.value(); ++p) {
+      const ReadPoint point{ReadPoint::Kind::position, Position(p), Timestamp(0)};
+      auto board = at(point, every);
+      ASSERT_TRUE(board.ok()) << board.status().to_string();
+      expect_same(fold_log(h.store(), point), *board, "snapshot every " + std::to_string(every) +
+                                                          ", position " + std::to_string(p));
+    }
+    for (const char* time : {"2026-06-01T00:00:00Z", "2026-06-01T09:00:00Z", "2026-06-02T12:00:00Z",
+                             "2026-06-03T09:00:00Z", "2026-06-04T12:00:00Z", "2030-01-01T00:00:00Z"}) {
+      const ReadPoint point{ReadPoint::Kind::as_of, Position(0), *parse_instant(time)};
+      auto board = at(point, every);
+      ASSERT_TRUE(board.ok());
+      expect_same(fold_log(h.store(), point), *board, std::string("as of ") + time);
+    }
+  }
+}
+
+TEST_F(HazardHistory, APositionPastTheHeadIsAnError) {
+  auto board = at(ReadPoint{ReadPoint::Kind::position, Position(9'999), Timestamp(0)}, 50'000);
+  ASSERT_FALSE(board.ok());
+  EXPECT_EQ(board.status().code(), ErrorCode::invalid_field);
+  EXPECT_NE(board.status().message().find("past the head"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace redline
