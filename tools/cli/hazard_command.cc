@@ -1,4 +1,7 @@
-// `redline hazard ID [--format json] [--as ROLE[:SCOPE]]`: one hazard's state and trail.
+// `redline hazard ID [--format json] [--as ROLE[:SCOPE]] [--as-of T | --known-at T |
+// --position N]`: one hazard's state and trail (each event with its position, time, actor,
+// and for rule events the rule and the event that caused it), at a point in history when
+// asked: the state folds only the events the point includes, and the trail lists them.
 #include <iostream>
 
 #include "engine/domain/hazard_status.h"
@@ -7,6 +10,7 @@
 #include "events/time.h"
 #include "tools/cli/commands.h"
 #include "tools/cli/event_output.h"
+#include "tools/cli/read_point.h"
 
 namespace redline::cli {
 namespace {
@@ -15,7 +19,18 @@ struct HazardOptions {
   std::string id;
   std::string format = "human";
   std::string as;
+  ReadPointOptions point;
 };
+
+bool included(const Envelope& e, const ReadPoint& point) {
+  switch (point.kind) {
+    case ReadPoint::Kind::head: return true;
+    case ReadPoint::Kind::position: return e.position <= point.position;
+    case ReadPoint::Kind::as_of: return e.occurred_at <= point.time;
+    case ReadPoint::Kind::known_at: return e.recorded_at <= point.time;
+  }
+  return true;
+}
 
 int run_hazard(CliContext& context, const HazardOptions& options) {
   if (options.format != "human" && options.format != "table" && options.format != "json") {
@@ -27,12 +42,26 @@ int run_hazard(CliContext& context, const HazardOptions& options) {
     std::cerr << "redline: " << viewer.status().message() << "\n";
     return kExitUsage;
   }
+  auto point = read_point(options.point);
+  if (!point.ok()) {
+    std::cerr << "redline: " << point.status().message() << "\n";
+    return kExitUsage;
+  }
   auto config = context.config();
   if (!config.ok()) return report_error(config.status());
   auto store = context.open_store(/*create=*/false);
   if (!store.ok()) return report_error(store.status());
   auto trail = load_hazard(**store, options.id, config->rules);
   if (!trail.ok()) return report_error(trail.status());
+  if (point->kind != ReadPoint::Kind::head) {
+    std::erase_if(trail->events, [&](const Envelope& e) { return !included(e, *point); });
+    if (trail->events.empty()) {
+      return report_error(Status(ErrorCode::not_found,
+                                 "hazard " + options.id + " was not reported by then"));
+    }
+    trail->state = HazardState{};
+    for (const Envelope& e : trail->events) apply(trail->state, facts_of(e), config->rules);
+  }
   VisibilityFilter filter(**store, *viewer);
 
   const auto status = hazard_status_json(options.id, trail->state);
@@ -71,6 +100,7 @@ void add_hazard_command(CLI::App& app, const GlobalOptions& globals, int* exit_c
   hazard->add_option("id", options->id, "hazard id")->required();
   hazard->add_option("--format", options->format, "human or json");
   hazard->add_option("--as", options->as, "read as ROLE[:SCOPE]");
+  add_read_point_options(hazard, &options->point);
   on_run(hazard, globals, exit_code, [options](CliContext& context) {
     return run_hazard(context, *options);
   });

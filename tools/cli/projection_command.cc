@@ -142,6 +142,10 @@ int run_rebuild(CliContext& context, const ProjectionOptions& options) {
   auto projections = ProjectionStore::open(**store, ProjectionSettings{config->rules,
       static_cast<std::uint64_t>(config->projections.snapshot_every)});
   if (!projections.ok()) return report_error(projections.status());
+  if (!(*projections)->has(options.name)) {
+    std::cerr << "redline: no projection named '" << options.name << "'\n";
+    return kExitUsage;
+  }
   Status rebuilt = Status::Ok();
   {
     ProgressPrinter progress;
@@ -207,7 +211,8 @@ int run_show(CliContext& context, const ProjectionOptions& options) {
   if (!projections.ok()) return report_error(projections.status());
   const ProjectionStore& p = **projections;
   if (!p.has(options.name)) {
-    return report_error(Status(ErrorCode::not_found, "no projection named '" + options.name + "'"));
+    std::cerr << "redline: no projection named '" << options.name << "'\n";
+    return kExitUsage;
   }
   Position position(0);
   std::string kind;
