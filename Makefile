@@ -73,6 +73,10 @@ run: build
 	$(REDLINE) --data $(RUN_DATA) audit verify
 	@echo; echo "hazards by state, per county:"
 	@$(REDLINE) --data $(RUN_DATA) status --summary
+	@echo; echo "per county: rectification and on-time rates (projection county_summary):"
+	@$(REDLINE) --data $(RUN_DATA) projection show county_summary
+	@echo; echo "listed for supervision:"
+	@$(REDLINE) --data $(RUN_DATA) supervision
 
 bench: build
 	$(BUILD_DIR)/bin/redline-bench --dir $(BUILD_DIR)/bench-data --redline $(BUILD_DIR)/bin/redline

@@ -83,6 +83,11 @@ EventStore::EventStore(StoreOptions options, int lock_fd)
 EventStore::~EventStore() {
   pipeline_.reset();  // finishes every handed-off write first
   if (db_) {
+    // Memtables to disk, so the next open starts from table files instead of replaying
+    // every WAL since the oldest unflushed family (seconds for a large catch-up).
+    rocksdb::FlushOptions flush;
+    flush.allow_write_stall = true;
+    db_->Flush(flush, families_->handles).PermitUncheckedError();
     for (auto* handle : families_->handles) {
       db_->DestroyColumnFamilyHandle(handle);
     }
@@ -119,6 +124,10 @@ Result<std::unique_ptr<EventStore>> EventStore::open(const StoreOptions& options
   // One writer at a time (the transaction lock), and the streams family's hash memtable
   // does not take concurrent inserts.
   db_options.allow_concurrent_memtable_write = false;
+  // Column families written rarely (meta, projection checkpoints) would otherwise keep every
+  // WAL file alive, and each open would replay them all: past this size RocksDB flushes the
+  // families holding the oldest WAL.
+  db_options.max_total_wal_size = 256ull << 20;
 
   rocksdb::ColumnFamilyOptions family_options;
   family_options.compression = rocksdb::kNoCompression;

@@ -2,6 +2,8 @@
 
 #include <cereal/types/common.hpp>
 
+#include <algorithm>
+
 #include "engine/store_layout.h"
 #include "projections/hazard_history.h"
 #include "projections/internal/state_cache.h"
@@ -62,13 +64,14 @@ class HazardFold : public Projection {
   Status apply(const Envelope& event, ProjectionBatch& batch) override {
     auto id = hazard_id_of(event);
     if (!id) return on_other(event, batch);
-    HazardState* state;
-    REDLINE_ASSIGN(state, hazards_.get(batch, hazard_key(*id), /*create=*/true,
+    internal::StateCache<HazardState>::Slot* slot;
+    REDLINE_ASSIGN(slot, hazards_.slot(batch, hazard_key(*id), /*create=*/true,
                                        /*known_new=*/event.version == StreamVersion(1)));
-    if (wants_before_) before_ = *state;
-    const bool existed = state->exists;
-    redline::apply(*state, facts_of(event), rules_);
-    return on_hazard(*id, event, existed ? &before_ : nullptr, *state, batch);
+    HazardState& state = slot->state;
+    if (wants_before_) before_ = state;
+    const bool existed = state.exists;
+    redline::apply(state, facts_of(event), rules_);
+    return on_hazard(*id, *slot, existed ? &before_ : nullptr, batch);
   }
 
   Status flush(ProjectionBatch& batch) override {
@@ -79,8 +82,9 @@ class HazardFold : public Projection {
 
  protected:
   static std::string hazard_key(std::string_view id) { return "h/" + std::string(id); }
-  virtual Status on_hazard(const std::string& id, const Envelope& event, const HazardState* before,
-                           const HazardState& after, ProjectionBatch& batch) = 0;
+  // `slot` holds the state after the event.
+  virtual Status on_hazard(const std::string& id, internal::StateCache<HazardState>::Slot& slot,
+                           const HazardState* before, ProjectionBatch& batch) = 0;
   virtual Status on_other(const Envelope& event, ProjectionBatch& batch) {
     (void)event;
     (void)batch;
@@ -103,14 +107,7 @@ class HazardStatusProjection final : public HazardFold {
   std::string name() const override { return std::string(kHazardStatus); }
 
   Status apply(const Envelope& event, ProjectionBatch& batch) override {
-    if (!max_loaded_) {
-      auto stored = batch.get(history::kMaxOccurredKey);
-      if (!stored.ok()) return stored.status();
-      if (stored->has_value()) {
-        max_occurred_ = Timestamp(static_cast<std::int64_t>(layout::read_u64_be(**stored).value_or(0)));
-      }
-      max_loaded_ = true;
-    }
+    if (!loaded_) REDLINE_RETURN_IF_ERROR(load(batch));
     max_occurred_ = std::max(max_occurred_, event.occurred_at);
     REDLINE_RETURN_IF_ERROR(HazardFold::apply(event, batch));
     if (event.position.value() % snapshot_every_ == 0) return snapshot(event.position, batch);
@@ -118,39 +115,66 @@ class HazardStatusProjection final : public HazardFold {
   }
 
   Status flush(ProjectionBatch& batch) override {
-    if (max_loaded_) {
+    if (loaded_) {
       batch.put(history::kMaxOccurredKey, be64(static_cast<std::uint64_t>(max_occurred_.value())));
+      std::string pending;
+      std::sort(pending_.begin(), pending_.end());
+      pending_.erase(std::unique(pending_.begin(), pending_.end()), pending_.end());
+      for (const auto& id : pending_) pending.append(id).push_back('\n');
+      batch.put(history::kPendingKey, pending);
     }
     return HazardFold::flush(batch);
   }
   void reset() override {
     HazardFold::reset();
     pending_.clear();
-    max_loaded_ = false;
+    loaded_ = false;
     max_occurred_ = Timestamp(0);
   }
 
  private:
-  Status on_hazard(const std::string& id, const Envelope&, const HazardState*, const HazardState&,
-                   ProjectionBatch& batch) override {
-    // Changed since the last snapshot: kept in the store too, so a snapshot taken by a later
-    // process still knows.
-    if (pending_.insert(id).second) batch.put(history::pending_key(id), "");
+  // What the last flush left: the latest occurred_at so far, and the hazards changed since
+  // the last snapshot (a snapshot taken by a later process must still know them).
+  Status load(ProjectionBatch& batch) {
+    auto max_occurred = batch.get(history::kMaxOccurredKey);
+    if (!max_occurred.ok()) return max_occurred.status();
+    if (max_occurred->has_value()) {
+      max_occurred_ =
+          Timestamp(static_cast<std::int64_t>(layout::read_u64_be(**max_occurred).value_or(0)));
+    }
+    auto pending = batch.get(history::kPendingKey);
+    if (!pending.ok()) return pending.status();
+    if (pending->has_value()) {
+      std::string_view ids = **pending;
+      while (!ids.empty()) {
+        const auto end = ids.find('\n');
+        pending_.emplace_back(ids.substr(0, end));
+        ids = end == std::string_view::npos ? std::string_view() : ids.substr(end + 1);
+      }
+    }
+    loaded_ = true;
+    return Status::Ok();
+  }
+
+  Status on_hazard(const std::string& id, internal::StateCache<HazardState>::Slot& slot,
+                   const HazardState*, ProjectionBatch&) override {
+    if (!slot.marked) {
+      slot.marked = true;
+      pending_.push_back(id);  // may repeat once the cache dropped the slot: deduplicated below
+    }
     return Status::Ok();
   }
 
   // The state at `position` of every hazard changed since the previous snapshot.
   Status snapshot(Position position, ProjectionBatch& batch) {
-    std::vector<std::string> changed;
-    REDLINE_RETURN_IF_ERROR(batch.scan(history::kPendingPrefix, [&](std::string_view key, std::string_view) {
-      changed.emplace_back(key.substr(history::kPendingPrefix.size()));
-      return true;
-    }));
-    for (const auto& id : changed) {
-      HazardState* state;
-      REDLINE_ASSIGN(state, hazards_.get(batch, hazard_key(id), /*create=*/false));
-      if (state != nullptr) batch.put(history::history_key(id, position), internal::encode_state(*state));
-      batch.erase(history::pending_key(id));
+    std::sort(pending_.begin(), pending_.end());
+    pending_.erase(std::unique(pending_.begin(), pending_.end()), pending_.end());
+    for (const auto& id : pending_) {
+      internal::StateCache<HazardState>::Slot* slot;
+      REDLINE_ASSIGN(slot, hazards_.slot(batch, hazard_key(id), /*create=*/false));
+      if (slot == nullptr) continue;
+      slot->marked = false;
+      internal::put_unread(batch, history::history_key(id, position), internal::encode_state(slot->state));
     }
     pending_.clear();
     batch.put(history::snapshot_key(position),
@@ -159,8 +183,8 @@ class HazardStatusProjection final : public HazardFold {
   }
 
   std::uint64_t snapshot_every_;
-  std::unordered_set<std::string> pending_;
-  bool max_loaded_ = false;
+  std::vector<std::string> pending_;
+  bool loaded_ = false;
   Timestamp max_occurred_{0};
 };
 
@@ -204,8 +228,9 @@ class InstitutionScorecardProjection final : public HazardFold {
     return cards_.get(batch, "i/" + std::string(institution), /*create=*/true);
   }
 
-  Status on_hazard(const std::string&, const Envelope&, const HazardState* before,
-                   const HazardState& after, ProjectionBatch& batch) override {
+  Status on_hazard(const std::string&, internal::StateCache<HazardState>::Slot& slot,
+                   const HazardState* before, ProjectionBatch& batch) override {
+    const HazardState& after = slot.state;
     Scorecard* c;
     REDLINE_ASSIGN(c, card(batch, after.institution_id));
     auto count = [c](const HazardState& s, int sign) {
@@ -256,8 +281,9 @@ class CountySummaryProjection final : public HazardFold {
   }
 
  private:
-  Status on_hazard(const std::string&, const Envelope&, const HazardState* before,
-                   const HazardState& after, ProjectionBatch& batch) override {
+  Status on_hazard(const std::string&, internal::StateCache<HazardState>::Slot& slot,
+                   const HazardState* before, ProjectionBatch& batch) override {
+    const HazardState& after = slot.state;
     CountySummary* c;
     REDLINE_ASSIGN(c, counties_.get(batch, "c/" + after.county, /*create=*/true));
     auto count = [c](const HazardState& s, int sign) {

@@ -12,9 +12,6 @@
 namespace redline {
 
 namespace history {
-std::string pending_key(std::string_view hazard_id) {
-  return std::string(kPendingPrefix).append(hazard_id);
-}
 std::string history_key(std::string_view hazard_id, Position snapshot) {
   std::string key(kHistoryPrefix);
   key.append(hazard_id);
@@ -121,6 +118,7 @@ Result<HazardBoard> hazard_states_at(const ProjectionStore& projections, const R
   // Every hazard touched after the snapshot: its state at the snapshot, then the included
   // events after it.
   std::unordered_map<std::string, std::optional<HazardState>> refolded;
+  auto history_reader = projections.floor_reader(kHazardStatus);
   Status failed = Status::Ok();
   Status replayed = replay(projections.events(), start->next(), [&](const Envelope& event) {
     if (event.position > head) return false;
@@ -130,8 +128,8 @@ Result<HazardBoard> hazard_states_at(const ProjectionStore& projections, const R
     if (found == refolded.end()) {
       std::optional<HazardState> at_snapshot;
       if (*start > Position(0)) {
-        auto stored = projections.floor(kHazardStatus, history::history_key(id, *start),
-                                        std::string(history::kHistoryPrefix).append(id).append(1, '\0'));
+        auto stored = history_reader->floor(history::history_key(id, *start),
+                                            std::string(history::kHistoryPrefix).append(id).append(1, '\0'));
         if (!stored.ok()) {
           failed = stored.status();
           return false;

@@ -23,10 +23,9 @@ namespace redline {
 
 namespace history {
 inline constexpr std::string_view kMaxOccurredKey = "maxocc";
-inline constexpr std::string_view kPendingPrefix = "p/";
+inline constexpr std::string_view kPendingKey = "pending";
 inline constexpr std::string_view kHistoryPrefix = "hist/";
 inline constexpr std::string_view kSnapshotPrefix = "snap/";
-std::string pending_key(std::string_view hazard_id);
 std::string history_key(std::string_view hazard_id, Position snapshot);
 std::string snapshot_key(Position snapshot);
 }  // namespace history

@@ -8,12 +8,13 @@
 #include "engine/replay.h"
 #include "engine/store_layout.h"
 #include "projections/declarative.h"
+#include "projections/internal/state_cache.h"
 
 namespace redline {
 namespace {
 
 // Events folded between two writes of state and checkpoints.
-constexpr std::uint64_t kEventsPerBatch = 100'000;
+constexpr std::uint64_t kEventsPerBatch = 1'000'000;
 constexpr std::string_view kCheckpointPrefix = std::string_view("projection\0", 11);
 constexpr std::string_view kDefinitionPrefix = std::string_view("projection-def\0", 15);
 
@@ -42,7 +43,7 @@ std::string prefix_end(std::string prefix) {
 }
 
 // One projection's view of the shared batch: its keys, prefixed with its name.
-class BatchView final : public ProjectionBatch {
+class BatchView final : public ProjectionBatch, public internal::UnindexedPut {
  public:
   BatchView(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* family,
             rocksdb::WriteBatchWithIndex* batch, std::string name)
@@ -61,6 +62,9 @@ class BatchView final : public ProjectionBatch {
     (void)batch_->Put(family_, full(key), slice(value));
   }
   void erase(std::string_view key) override { (void)batch_->Delete(family_, full(key)); }
+  void put_unindexed(std::string_view key, std::string_view value) override {
+    (void)batch_->GetWriteBatch()->Put(family_, full(key), slice(value));
+  }
   Status scan(std::string_view prefix,
               const std::function<bool(std::string_view, std::string_view)>& visitor) override {
     const std::string first = full(prefix);
@@ -308,18 +312,31 @@ Result<std::optional<std::string>> ProjectionStore::get(std::string_view name,
   return std::optional<std::string>(std::move(value));
 }
 
-Result<std::optional<std::string>> ProjectionStore::floor(std::string_view name,
-                                                          std::string_view key,
-                                                          std::string_view prefix) const {
-  const std::string full_prefix = projection_key(name, prefix);
-  std::unique_ptr<rocksdb::Iterator> it(
-      store_.db()->NewIterator(rocksdb::ReadOptions(), store_.family(layout::kProjectionsFamily)));
-  it->SeekForPrev(projection_key(name, key));
-  if (!it->status().ok()) return storage_error("cannot read projection", it->status());
-  if (!it->Valid() || !it->key().starts_with(slice(full_prefix))) {
-    return std::optional<std::string>();
+namespace {
+
+class IteratorFloorReader final : public ProjectionStore::FloorReader {
+ public:
+  IteratorFloorReader(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* family, std::string name)
+      : it_(db->NewIterator(rocksdb::ReadOptions(), family)), name_(std::move(name)) {}
+  Result<std::optional<std::string>> floor(std::string_view key, std::string_view prefix) override {
+    it_->SeekForPrev(projection_key(name_, key));
+    if (!it_->status().ok()) return storage_error("cannot read projection", it_->status());
+    if (!it_->Valid() || !it_->key().starts_with(slice(projection_key(name_, prefix)))) {
+      return std::optional<std::string>();
+    }
+    return std::optional<std::string>(it_->value().ToString());
   }
-  return std::optional<std::string>(it->value().ToString());
+
+ private:
+  std::unique_ptr<rocksdb::Iterator> it_;
+  std::string name_;
+};
+
+}  // namespace
+
+std::unique_ptr<ProjectionStore::FloorReader> ProjectionStore::floor_reader(std::string_view name) const {
+  return std::make_unique<IteratorFloorReader>(store_.db(), store_.family(layout::kProjectionsFamily),
+                                               std::string(name));
 }
 
 Status ProjectionStore::scan(

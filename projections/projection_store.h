@@ -59,9 +59,15 @@ class ProjectionStore {
 
   // A projection's stored keys (as of its checkpoint).
   Result<std::optional<std::string>> get(std::string_view name, std::string_view key) const;
-  // The value of the greatest key ≤ `key` that starts with `prefix`, if any.
-  Result<std::optional<std::string>> floor(std::string_view name, std::string_view key,
-                                           std::string_view prefix) const;
+  // Point lookups of the greatest key ≤ a key within a prefix, on one RocksDB iterator
+  // (reused across many lookups). Valid while the ProjectionStore lives.
+  class FloorReader {
+   public:
+    virtual ~FloorReader() = default;
+    virtual Result<std::optional<std::string>> floor(std::string_view key,
+                                                     std::string_view prefix) = 0;
+  };
+  std::unique_ptr<FloorReader> floor_reader(std::string_view name) const;
   Status scan(std::string_view name, std::string_view prefix,
               const std::function<bool(std::string_view key, std::string_view value)>& visitor) const;
 

@@ -27,6 +27,7 @@
 #include "engine/store_layout.h"
 #include "events/codec.h"
 #include "events/time.h"
+#include "tools/bench/bench_projections.h"
 #include "tools/bench/bench_submit.h"
 
 namespace redline {
@@ -217,18 +218,32 @@ int main(int argc, char** argv) {
   app.add_option("--batch", batch, "events per WriteBatch / transaction");
   app.add_option("--streams", streams, "distinct streams the events spread over");
   app.add_option("--rounds", rounds, "runs per figure; the best is kept");
-  app.add_option("--only", only, "store or submit (default: both)");
+  app.add_option("--only", only, "store, submit or projections (default: all)");
   app.add_option("--redline", redline_binary, "the redline binary, for end-to-end submit runs");
   app.add_option("--submit-institutions", submit_institutions, "simulated institutions for submit");
   app.add_option("--submit-days", submit_days, "simulated days for submit");
+  int projection_days = 400;
+  app.add_option("--projection-days", projection_days,
+                 "simulated days of the large projections store (400: about 10M events)");
   CLI11_PARSE(app, argc, argv);
 
-  if (only != "store") {
+  if (only.empty() || only == "submit") {
     bench::SubmitBenchOptions submit{dir + "/submit-bench", redline_binary, submit_institutions,
-                                     submit_days, 1};
+                                     submit_days, rounds};
     if (!bench::run_submit_bench(submit)) return 1;
     std::cout << "\n";
     if (only == "submit") return 0;
+  }
+  if (only.empty() || only == "projections") {
+    if (redline_binary.empty()) {
+      std::cerr << "redline-bench: the projections benchmark needs --redline\n";
+      return 2;
+    }
+    bench::ProjectionBenchOptions projections{dir + "/projection-bench", redline_binary,
+                                              projection_days, 40};
+    if (!bench::run_projection_bench(projections)) return 1;
+    std::cout << "\n";
+    if (only == "projections") return 0;
   }
   try {
     std::filesystem::create_directories(dir);

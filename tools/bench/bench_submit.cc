@@ -1,5 +1,7 @@
 #include "tools/bench/bench_submit.h"
 
+#include "tools/bench/bench_child.h"
+
 #include <spawn.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -106,42 +108,6 @@ double append_directly(const std::string& path, const std::vector<std::vector<Ne
   return seconds_since(start);
 }
 
-// Runs `redline --data DIR submit FILE > /dev/null`; returns seconds and peak RSS (KiB).
-std::pair<double, long> run_binary_submit(const std::string& binary, const std::string& data,
-                                          const std::string& input) {
-  std::filesystem::remove_all(data);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
-  std::vector<std::string> args{binary, "--data", data, "submit", input};
-  std::vector<char*> argv;
-  for (auto& arg : args) argv.push_back(arg.data());
-  argv.push_back(nullptr);
-  const auto start = Clock::now();
-  pid_t pid = 0;
-  if (posix_spawn(&pid, binary.c_str(), &actions, nullptr, argv.data(), environ) != 0) {
-    throw std::runtime_error("cannot start " + binary);
-  }
-  posix_spawn_file_actions_destroy(&actions);
-  // The child's own high-water mark (VmHWM), polled: ru_maxrss would also count this
-  // process's memory, which a spawned child inherits in its accounting.
-  long peak_kib = 0;
-  int status = 0;
-  for (;;) {
-    std::ifstream proc("/proc/" + std::to_string(pid) + "/status");
-    for (std::string line; std::getline(proc, line);) {
-      if (line.rfind("VmHWM:", 0) == 0) peak_kib = std::max(peak_kib, std::stol(line.substr(6)));
-    }
-    if (waitpid(pid, &status, WNOHANG) == pid) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  const double seconds = seconds_since(start);
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-    throw std::runtime_error("redline submit exited with " + std::to_string(WEXITSTATUS(status)));
-  }
-  return {seconds, peak_kib};
-}
-
 std::vector<std::string> simulate(int institutions, int days, SimulationCounts* counts) {
   std::vector<std::string> lines;
   SimulationOptions options{.seed = 2026, .counties = 12, .institutions = institutions, .days = days};
@@ -191,7 +157,9 @@ bool run_submit_bench(const SubmitBenchOptions& options) {
           std::ofstream out(input);
           for (std::size_t i = 0; i < n; ++i) out << lines[i] << '\n';
         }
-        auto [seconds, rss] = run_binary_submit(options.redline_binary, options.dir + "/binary", input);
+        std::filesystem::remove_all(options.dir + "/binary");
+        auto [seconds, rss] =
+            run_child({options.redline_binary, "--data", options.dir + "/binary", "submit", input});
         std::cout << std::setprecision(3) << "  redline submit of " << n << " commands: " << seconds
                   << " s, " << static_cast<long long>(n / seconds) << " commands/s, peak RSS "
                   << rss / 1024 << " MiB\n";

@@ -1,0 +1,20 @@
+// The projections benchmark (issue 4): rebuilding hazard_status over a large simulated
+// store (events/s and the rebuilding process's peak RSS), a declarative count projection
+// over the same store, and an --as-of read near the head of a smaller store against a full
+// rebuild of it.
+#pragma once
+
+#include <string>
+
+namespace redline::bench {
+
+struct ProjectionBenchOptions {
+  std::string dir;
+  std::string redline_binary;  // runs the rebuild as `redline projection rebuild`
+  int large_days = 400;        // 80,000 institutions: about 10M events
+  int small_days = 40;         // about 1M events
+};
+
+bool run_projection_bench(const ProjectionBenchOptions& options);
+
+}  // namespace redline::bench
