@@ -12,9 +12,7 @@ using testing::inspector_actor;
 using testing::json;
 using testing::staff;
 
-json evidence() {
-  return json::array({{{"name", "after.jpg"}, {"format", "jpg"}, {"width", 800}, {"height", 600}}});
-}
+using testing::evidence;
 
 json major_plan(const std::string& deadline) {
   return {{"hazard_id", "H-1"},

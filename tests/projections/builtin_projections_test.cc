@@ -20,9 +20,7 @@ using testing::inspector_actor;
 using testing::json;
 using testing::staff;
 
-json evidence() {
-  return json::array({{{"name", "after.jpg"}, {"format", "jpg"}, {"width", 800}, {"height", 600}}});
-}
+using testing::evidence;
 
 std::unique_ptr<ProjectionStore> open_caught_up(EventStore& store, std::uint64_t snapshot_every = 50'000) {
   auto projections = ProjectionStore::open(store, ProjectionSettings{RulesConfig{}, snapshot_every});

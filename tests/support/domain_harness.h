@@ -30,6 +30,11 @@ inline json inspector_actor(const std::string& id = "insp-7") {
 }
 inline json public_actor() { return {{"id", "citizen-1"}, {"role", "public"}}; }
 
+// Evidence of a rectification: one photo.
+inline json evidence() {
+  return json::array({{{"name", "after.jpg"}, {"format", "jpg"}, {"width", 800}, {"height", 600}}});
+}
+
 // {"type": type, "actor": actor, "at": at, ...fields}
 inline json command(const std::string& type, json actor, json fields,
                     const std::string& at = "2026-06-02T09:00:00Z") {

@@ -1,27 +1,18 @@
 #include "tools/bench/bench_submit.h"
 
-#include "tools/bench/bench_child.h"
-
-#include <spawn.h>
-#include <sys/resource.h>
-#include <sys/wait.h>
-#include <fcntl.h>
-
 #include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <future>
 #include <iomanip>
 #include <iostream>
-#include <thread>
 #include <vector>
 
 #include "engine/domain/submission.h"
 #include "engine/event_store.h"
 #include "engine/replay.h"
+#include "tools/bench/bench_child.h"
 #include "tools/simulator/city_simulator.h"
-
-extern char** environ;
 
 namespace redline::bench {
 namespace {

@@ -108,15 +108,10 @@ void print_declarative(const DeclarativeResult& result, const std::string& forma
 
 int run_list(CliContext& context, const ProjectionOptions& options) {
   if (!check_format(options.format, {"table", "json"})) return kExitUsage;
-  auto config = context.config();
-  if (!config.ok()) return report_error(config.status());
-  auto store = context.open_store(false);
-  if (!store.ok()) return report_error(store.status());
-  auto projections = ProjectionStore::open(**store, ProjectionSettings{config->rules,
-      static_cast<std::uint64_t>(config->projections.snapshot_every)});
-  if (!projections.ok()) return report_error(projections.status());
+  auto opened = open_projections(context, /*catch_up=*/false);
+  if (!opened.ok()) return report_error(opened.status());
   // Listed as stored, before any catching up: the lag is what a reader would wait for.
-  const auto infos = (*projections)->list();
+  const auto infos = opened->projections->list();
   if (options.format == "json") {
     Json out = Json::array();
     for (const auto& info : infos) {
@@ -135,24 +130,20 @@ int run_list(CliContext& context, const ProjectionOptions& options) {
 }
 
 int run_rebuild(CliContext& context, const ProjectionOptions& options) {
-  auto config = context.config();
-  if (!config.ok()) return report_error(config.status());
-  auto store = context.open_store(false);
-  if (!store.ok()) return report_error(store.status());
-  auto projections = ProjectionStore::open(**store, ProjectionSettings{config->rules,
-      static_cast<std::uint64_t>(config->projections.snapshot_every)});
-  if (!projections.ok()) return report_error(projections.status());
-  if (!(*projections)->has(options.name)) {
+  auto opened = open_projections(context, /*catch_up=*/false);
+  if (!opened.ok()) return report_error(opened.status());
+  auto& projections = opened->projections;
+  if (!projections->has(options.name)) {
     std::cerr << "redline: no projection named '" << options.name << "'\n";
     return kExitUsage;
   }
   Status rebuilt = Status::Ok();
   {
     ProgressPrinter progress;
-    rebuilt = (*projections)->rebuild(options.name, std::ref(progress));
+    rebuilt = projections->rebuild(options.name, std::ref(progress));
   }
   if (!rebuilt.ok()) return report_error(rebuilt);
-  for (const auto& info : (*projections)->list()) {
+  for (const auto& info : projections->list()) {
     if (info.name == options.name) {
       std::cout << "rebuilt " << info.name << " to position " << info.position.value() << "\n";
     }
@@ -172,22 +163,18 @@ int run_declarative_file(CliContext& context, const ProjectionOptions& options, 
     std::cerr << "redline: " << options.file << ": " << definition.status().message() << "\n";
     return kExitRejected;
   }
-  auto config = context.config();
-  if (!config.ok()) return report_error(config.status());
-  auto store = context.open_store(false);
-  if (!store.ok()) return report_error(store.status());
+  auto opened = open_projections(context, /*catch_up=*/add);
+  if (!opened.ok()) return report_error(opened.status());
   if (!add) {
-    auto result = run_declarative(**store, *definition);
+    auto result = run_declarative(*opened->store, *definition);
     if (!result.ok()) return report_error(result.status());
     print_declarative(*result, options.format);
     return kExitOk;
   }
-  auto projections = open_projections(**store, *config);
-  if (!projections.ok()) return report_error(projections.status());
   Status added = Status::Ok();
   {
     ProgressPrinter progress;
-    added = (*projections)->add_declarative(*text, std::ref(progress));
+    added = opened->projections->add_declarative(*text, std::ref(progress));
   }
   if (!added.ok()) return report_error(added);
   std::cout << "added projection " << definition->name << "\n";
@@ -203,13 +190,9 @@ int run_declarative_file(CliContext& context, const ProjectionOptions& options, 
 
 int run_show(CliContext& context, const ProjectionOptions& options) {
   if (!check_format(options.format, {"table", "json"})) return kExitUsage;
-  auto config = context.config();
-  if (!config.ok()) return report_error(config.status());
-  auto store = context.open_store(false);
-  if (!store.ok()) return report_error(store.status());
-  auto projections = open_projections(**store, *config);
-  if (!projections.ok()) return report_error(projections.status());
-  const ProjectionStore& p = **projections;
+  auto opened = open_projections(context, /*catch_up=*/true);
+  if (!opened.ok()) return report_error(opened.status());
+  const ProjectionStore& p = *opened->projections;
   if (!p.has(options.name)) {
     std::cerr << "redline: no projection named '" << options.name << "'\n";
     return kExitUsage;

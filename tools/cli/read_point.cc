@@ -1,7 +1,5 @@
 #include "tools/cli/read_point.h"
 
-#include <unistd.h>
-
 #include <chrono>
 #include <iostream>
 
@@ -52,22 +50,30 @@ Result<ReadPoint> read_point(const ReadPointOptions& options) {
   return point;
 }
 
-Result<std::unique_ptr<ProjectionStore>> open_projections(EventStore& store, const Config& config) {
-  ProjectionSettings settings{config.rules,
-                              static_cast<std::uint64_t>(config.projections.snapshot_every)};
-  auto projections = ProjectionStore::open(store, settings);
+Result<OpenedProjections> open_projections(CliContext& context, bool catch_up) {
+  OpenedProjections opened;
+  auto config = context.config();
+  if (!config.ok()) return config.status();
+  opened.config = *config;
+  auto store = context.open_store(/*create=*/false);
+  if (!store.ok()) return store.status();
+  opened.store = std::move(store).value();
+  ProjectionSettings settings{opened.config.rules,
+                              static_cast<std::uint64_t>(opened.config.projections.snapshot_every)};
+  auto projections = ProjectionStore::open(*opened.store, settings);
   if (!projections.ok()) return projections.status();
+  opened.projections = std::move(projections).value();
+  if (!catch_up) return opened;
   const auto start = std::chrono::steady_clock::now();
   bool announced = false;
-  Status caught_up = (*projections)->catch_up([&](std::string_view, Position done, Position head) {
+  REDLINE_RETURN_IF_ERROR(opened.projections->catch_up([&](std::string_view, Position done, Position head) {
     const auto elapsed = std::chrono::steady_clock::now() - start;
     if (elapsed < std::chrono::seconds(1) && !announced) return;
     announced = true;
     std::cerr << "redline: catching up projections: " << done.value() << " / " << head.value()
               << " events\n";
-  });
-  if (!caught_up.ok()) return caught_up;
-  return projections;
+  }));
+  return opened;
 }
 
 }  // namespace redline::cli

@@ -10,6 +10,7 @@
 
 #include "engine/config.h"
 #include "engine/event_store.h"
+#include "tools/cli/cli_context.h"
 #include "projections/hazard_history.h"
 #include "projections/projection_store.h"
 
@@ -26,8 +27,16 @@ void add_read_point_options(CLI::App* command, ReadPointOptions* options);
 // invalid_field naming the option when a time does not parse or more than one is given.
 Result<ReadPoint> read_point(const ReadPointOptions& options);
 
-// The store's projections, caught up to the head (a progress line on stderr when that
-// takes a while).
-Result<std::unique_ptr<ProjectionStore>> open_projections(EventStore& store, const Config& config);
+// The configuration, the store and its projections, opened together (members in the order
+// they must be destroyed last to first).
+struct OpenedProjections {
+  Config config;
+  std::unique_ptr<EventStore> store;
+  std::unique_ptr<ProjectionStore> projections;
+};
+
+// Opens them; with `catch_up`, folds every projection up to the head first (a progress
+// line on stderr when that takes a while).
+Result<OpenedProjections> open_projections(CliContext& context, bool catch_up);
 
 }  // namespace redline::cli

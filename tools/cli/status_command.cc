@@ -2,6 +2,7 @@
 // [--as-of T | --known-at T | --position N] [--format table|json] (SPEC §7): the hazard
 // status board, and the listed hazards, read from the hazard_status projection (at a point
 // in history through its snapshots). `status --summary` adds counts by state per county.
+#include <functional>
 #include <iostream>
 #include <map>
 
@@ -68,13 +69,9 @@ int run_board(CliContext& context, const BoardOptions& options, bool listed_only
     std::cerr << "redline: " << point.status().message() << "\n";
     return kExitUsage;
   }
-  auto config = context.config();
-  if (!config.ok()) return report_error(config.status());
-  auto store = context.open_store(/*create=*/false);
-  if (!store.ok()) return report_error(store.status());
-  auto projections = open_projections(**store, *config);
-  if (!projections.ok()) return report_error(projections.status());
-  auto board = hazard_states_at(**projections, *point, config->rules);
+  auto opened = open_projections(context, /*catch_up=*/true);
+  if (!opened.ok()) return report_error(opened.status());
+  auto board = hazard_states_at(*opened->projections, *point, opened->config.rules);
   if (!board.ok()) return report_error(board.status());
 
   auto selected = [&](const HazardState& s) {
