@@ -4,7 +4,10 @@
 
 #include <map>
 
+#include <rocksdb/db.h>
+
 #include "engine/domain/submission.h"
+#include "engine/store_layout.h"
 #include "projections/builtin_projections.h"
 #include "projections/hazard_history.h"
 #include "projections/projection_store.h"
@@ -190,6 +193,44 @@ TEST(ProjectionRebuild, EqualsIncrementalMaintenanceOnASimulatedCity) {
   // A fresh runner on the same store sees the same checkpoints and needs nothing.
   auto reopened = ProjectionStore::open(store, ProjectionSettings{RulesConfig{}, 97}).value();
   for (const auto& info : reopened->list()) EXPECT_EQ(info.lag, 0u) << info.name;
+}
+
+}  // namespace
+}  // namespace redline
+
+namespace redline {
+namespace {
+
+TEST_F(BuiltinProjections, AProjectionStoredInAnotherFormatIsRebuiltOnOpen) {
+  auto projections = open_caught_up(h.store());
+  const auto before = dump(*projections, kHazardStatus);
+  projections.reset();
+  // As if an older build had written it: same position, another format version.
+  std::string checkpoint;
+  layout::append_u64_be(&checkpoint, h.store().head().position.value());
+  layout::append_u64_be(&checkpoint, 99);
+  ASSERT_TRUE(h.store().db()->Put(rocksdb::WriteOptions(), h.store().family(layout::kMetaFamily),
+                                  std::string("projection\0hazard_status", 24), checkpoint).ok());
+  auto reopened = ProjectionStore::open(h.store(), ProjectionSettings{}).value();
+  for (const auto& info : reopened->list()) {
+    if (info.name == kHazardStatus) {
+      EXPECT_EQ(info.position, Position(0));
+    }
+  }
+  EXPECT_TRUE(dump(*reopened, kHazardStatus).empty());
+  ASSERT_TRUE(reopened->catch_up().ok());
+  EXPECT_EQ(dump(*reopened, kHazardStatus), before);
+}
+
+TEST_F(BuiltinProjections, AMalformedCheckpointIsCorruption) {
+  auto projections = open_caught_up(h.store());
+  projections.reset();
+  ASSERT_TRUE(h.store().db()->Put(rocksdb::WriteOptions(), h.store().family(layout::kMetaFamily),
+                                  std::string("projection\0county_summary", 25), "xyz").ok());
+  auto reopened = ProjectionStore::open(h.store(), ProjectionSettings{});
+  ASSERT_FALSE(reopened.ok());
+  EXPECT_EQ(reopened.status().code(), ErrorCode::corruption);
+  EXPECT_NE(reopened.status().message().find("county_summary"), std::string::npos);
 }
 
 }  // namespace
