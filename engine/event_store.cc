@@ -1,5 +1,6 @@
 #include "engine/event_store.h"
 
+#include <rocksdb/cache.h>
 #include <rocksdb/db.h>
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/memtablerep.h>
@@ -49,18 +50,30 @@ class StreamIdPrefix : public rocksdb::SliceTransform {
   bool InDomain(const rocksdb::Slice& key) const override { return key.size() >= 10; }
 };
 
+constexpr std::size_t kBlockCacheBytes = 128u << 20;
+
+// Table files of every family share one block cache (RocksDB's default is a small cache
+// per family); bloom filters where most lookups miss.
+rocksdb::TableFactory* table_factory(const std::shared_ptr<rocksdb::Cache>& cache, bool bloom) {
+  rocksdb::BlockBasedTableOptions table;
+  table.block_cache = cache;
+  if (bloom) {
+    table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+    table.whole_key_filtering = true;
+  }
+  return rocksdb::NewBlockBasedTableFactory(table);
+}
+
 // Stream index keys arrive in random stream order, one per event. In a plain skiplist
 // memtable each such insert costs a long chain of cache-missing comparisons (it was 3x the
 // cost of the log put); hashing on the stream id keeps each skiplist short. Every read of
 // this family stays inside one stream's prefix, which is what this layout supports.
-rocksdb::ColumnFamilyOptions streams_family_options(const rocksdb::ColumnFamilyOptions& base) {
+rocksdb::ColumnFamilyOptions streams_family_options(const rocksdb::ColumnFamilyOptions& base,
+                                                    const std::shared_ptr<rocksdb::Cache>& cache) {
   rocksdb::ColumnFamilyOptions options = base;
   options.prefix_extractor = std::make_shared<StreamIdPrefix>();
   options.memtable_factory.reset(rocksdb::NewHashSkipListRepFactory(1 << 18));
-  rocksdb::BlockBasedTableOptions table;
-  table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
-  table.whole_key_filtering = true;
-  options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  options.table_factory.reset(table_factory(cache, /*bloom=*/true));
   return options;
 }
 
@@ -129,16 +142,17 @@ Result<std::unique_ptr<EventStore>> EventStore::open(const StoreOptions& options
   // families holding the oldest WAL.
   db_options.max_total_wal_size = 256ull << 20;
 
+  // Reads of history (--as-of lookups, stream loads, projections) hit random blocks.
+  const std::shared_ptr<rocksdb::Cache> block_cache = rocksdb::NewLRUCache(kBlockCacheBytes);
   rocksdb::ColumnFamilyOptions family_options;
   family_options.compression = rocksdb::kNoCompression;
+  family_options.table_factory.reset(table_factory(block_cache, /*bloom=*/false));
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
   descriptors.emplace_back(rocksdb::kDefaultColumnFamilyName, family_options);
   // Command ids are looked up once per command, almost always absent: bloom filters.
   rocksdb::ColumnFamilyOptions commands_options = family_options;
   {
-    rocksdb::BlockBasedTableOptions table;
-    table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
-    commands_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+    commands_options.table_factory.reset(table_factory(block_cache, /*bloom=*/true));
     // The same in the memtable, where a miss otherwise walks the skiplist: without it the
     // lookup was about a tenth of a command's handling time.
     commands_options.memtable_whole_key_filtering = true;
@@ -148,7 +162,7 @@ Result<std::unique_ptr<EventStore>> EventStore::open(const StoreOptions& options
                     layout::kMetaFamily, layout::kProjectionsFamily, layout::kDeadlinesFamily,
                     layout::kDirectoryFamily}) {
     descriptors.emplace_back(std::string(name),
-                             name == layout::kStreamsFamily    ? streams_family_options(family_options)
+                             name == layout::kStreamsFamily    ? streams_family_options(family_options, block_cache)
                              : name == layout::kCommandsFamily ? commands_options
                                                                : family_options);
   }

@@ -2,7 +2,6 @@
 
 #include <rocksdb/db.h>
 
-#include <unordered_map>
 
 #include "engine/replay.h"
 #include "engine/store_layout.h"
@@ -36,7 +35,9 @@ Status read_current(const ProjectionStore& projections, HazardBoard* board) {
       decoded = state.status();
       return false;
     }
-    board->hazards.emplace(std::string(key.substr(2)), std::move(state).value());
+    // Keys come in order: each goes at the end.
+    board->hazards.emplace_hint(board->hazards.end(), std::string(key.substr(2)),
+                                std::move(state).value());
     return true;
   }));
   return decoded;
@@ -116,46 +117,38 @@ Result<HazardBoard> hazard_states_at(const ProjectionStore& projections, const R
   if (!start.ok()) return start.status();
 
   // Every hazard touched after the snapshot: its state at the snapshot, then the included
-  // events after it.
-  std::unordered_map<std::string, std::optional<HazardState>> refolded;
-  auto history_reader = projections.floor_reader(kHazardStatus);
-  Status failed = Status::Ok();
+  // events after it. The history lookups go in id order, so they read the history keys
+  // front to back instead of at random.
+  std::vector<Envelope> touched;
   Status replayed = replay(projections.events(), start->next(), [&](const Envelope& event) {
     if (event.position > head) return false;
-    if (!event.stream.starts_with("hazard-")) return true;
-    const std::string id = event.stream.substr(7);
-    auto found = refolded.find(id);
-    if (found == refolded.end()) {
-      std::optional<HazardState> at_snapshot;
-      if (*start > Position(0)) {
-        auto stored = history_reader->floor(history::history_key(id, *start),
-                                            std::string(history::kHistoryPrefix).append(id).append(1, '\0'));
-        if (!stored.ok()) {
-          failed = stored.status();
-          return false;
-        }
-        if (stored->has_value()) {
-          auto state = decode_hazard_state(**stored);
-          if (!state.ok()) {
-            failed = state.status();
-            return false;
-          }
-          at_snapshot = std::move(state).value();
-        }
-      }
-      found = refolded.emplace(id, std::move(at_snapshot)).first;
+    if (event.stream.starts_with("hazard-")) touched.push_back(event);
+    return true;
+  });
+  REDLINE_RETURN_IF_ERROR(replayed);
+  std::map<std::string, std::optional<HazardState>> refolded;
+  for (const Envelope& event : touched) refolded.emplace(event.stream.substr(7), std::nullopt);
+  if (*start > Position(0)) {
+    auto history_reader = projections.floor_reader(kHazardStatus);
+    for (auto& [id, state] : refolded) {
+      auto stored = history_reader->floor(history::history_key(id, *start),
+                                          std::string(history::kHistoryPrefix).append(id).append(1, '\0'));
+      if (!stored.ok()) return stored.status();
+      if (!stored->has_value()) continue;
+      auto decoded = decode_hazard_state(**stored);
+      if (!decoded.ok()) return decoded.status();
+      state = std::move(decoded).value();
     }
+  }
+  for (const Envelope& event : touched) {
     const bool included = resolved.kind == ReadPoint::Kind::position
                               ? event.position <= resolved.position
                               : event.occurred_at <= resolved.time;
-    if (included) {
-      if (!found->second) found->second.emplace();
-      apply(*found->second, facts_of(event), rules);
-    }
-    return true;
-  });
-  REDLINE_RETURN_IF_ERROR(failed);
-  REDLINE_RETURN_IF_ERROR(replayed);
+    if (!included) continue;
+    auto& state = refolded[event.stream.substr(7)];
+    if (!state) state.emplace();
+    apply(*state, facts_of(event), rules);
+  }
   for (auto& [id, state] : refolded) {
     if (state && state->exists) {
       board.hazards[id] = std::move(*state);

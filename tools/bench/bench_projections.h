@@ -11,7 +11,7 @@ namespace redline::bench {
 struct ProjectionBenchOptions {
   std::string dir;
   std::string redline_binary;  // runs the rebuild as `redline projection rebuild`
-  int large_days = 400;        // 80,000 institutions: about 10M events
+  int large_days = 460;        // 80,000 institutions: about 10M events
   int small_days = 40;         // about 1M events
 };
 

@@ -222,9 +222,9 @@ int main(int argc, char** argv) {
   app.add_option("--redline", redline_binary, "the redline binary, for end-to-end submit runs");
   app.add_option("--submit-institutions", submit_institutions, "simulated institutions for submit");
   app.add_option("--submit-days", submit_days, "simulated days for submit");
-  int projection_days = 400;
+  int projection_days = 460;
   app.add_option("--projection-days", projection_days,
-                 "simulated days of the large projections store (400: about 10M events)");
+                 "simulated days of the large projections store (460: about 10M events)");
   CLI11_PARSE(app, argc, argv);
 
   if (only.empty() || only == "submit") {
