@@ -67,6 +67,18 @@ group_by = ["data.county"]
   EXPECT_EQ(out["rows"], json::parse(R"([{"key": {"data.county": "XF"}, "value": 1}])"));
 }
 
+TEST_F(Declarative, PathsIntoTheEnvelopeAsWellAsItsData) {
+  json out = run(R"(
+name = "by_role"
+events = ["HazardReported"]
+where = { "type" = "HazardReported" }
+group_by = ["actor.role", "data.county"]
+)");
+  EXPECT_EQ(out["rows"], json::parse(R"([
+    {"key": {"actor.role": "county_bureau", "data.county": "XF"}, "value": 1},
+    {"key": {"actor.role": "institution_staff", "data.county": "LT"}, "value": 3}])"));
+}
+
 TEST_F(Declarative, DistinctAndSumMeasures) {
   json distinct = run(R"(
 name = "institutions_with_hazards"
