@@ -70,6 +70,29 @@ Result<Position> starting_snapshot(const ProjectionStore& projections, const Rea
 
 }  // namespace
 
+Result<HazardBoard> listed_hazards_now(const ProjectionStore& projections) {
+  HazardBoard board;
+  for (const auto& info : projections.list()) {
+    if (info.name == kHazardStatus) board.position = info.position;
+  }
+  std::vector<std::string> listed;
+  REDLINE_RETURN_IF_ERROR(projections.scan(kSupervisionBoard, "l/", [&](std::string_view key, std::string_view) {
+    listed.emplace_back(key.substr(2));
+    return true;
+  }));
+  for (const auto& id : listed) {
+    auto stored = projections.get(kHazardStatus, "h/" + id);
+    if (!stored.ok()) return stored.status();
+    if (!stored->has_value()) {
+      return Status(ErrorCode::corruption, "listed hazard " + id + " has no hazard_status entry");
+    }
+    auto state = decode_hazard_state(**stored);
+    if (!state.ok()) return state.status();
+    board.hazards.emplace(id, std::move(state).value());
+  }
+  return board;
+}
+
 Result<Position> last_position_known_at(const EventStore& store, Timestamp time) {
   std::uint64_t low = 0;  // known: recorded by then (0 = nothing)
   std::uint64_t high = store.head().position.value() + 1;  // known: not recorded by then

@@ -47,6 +47,10 @@ struct HazardBoard {
 Result<HazardBoard> hazard_states_at(const ProjectionStore& projections, const ReadPoint& point,
                                      const RulesConfig& rules);
 
+// The hazards listed now: the supervision_board's entries with their hazard_status states
+// (both caught up), without reading every hazard.
+Result<HazardBoard> listed_hazards_now(const ProjectionStore& projections);
+
 // The last position recorded at or before `time` (0 when none): recorded_at grows with the
 // position, so a binary search over the log.
 Result<Position> last_position_known_at(const EventStore& store, Timestamp time);

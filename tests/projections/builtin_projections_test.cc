@@ -99,6 +99,11 @@ TEST_F(BuiltinProjections, SupervisionBoardHoldsListedHazardsOnly) {
   auto projections = open_caught_up(h.store());
   auto keys = dump(*projections, kSupervisionBoard);
   EXPECT_EQ(keys, (std::map<std::string, std::string>{{"l/H-2", "county"}}));
+  auto listed = listed_hazards_now(*projections);
+  ASSERT_TRUE(listed.ok()) << listed.status().to_string();
+  ASSERT_EQ(listed->hazards.size(), 1u);
+  EXPECT_EQ(listed->hazards.at("H-2").listed, ListingLevel::county);
+  EXPECT_EQ(listed->position, h.store().head().position);
 }
 
 TEST_F(BuiltinProjections, InstitutionScorecardCountsPerInstitution) {
@@ -190,6 +195,18 @@ TEST(ProjectionRebuild, EqualsIncrementalMaintenanceOnASimulatedCity) {
     ASSERT_TRUE(projections->rebuild(name).ok()) << name;
     EXPECT_EQ(dump(*projections, name), incremental) << name;
   }
+  // The board's listed hazards are exactly the listed ones of hazard_status.
+  auto all = hazard_states_at(*projections, ReadPoint{}, RulesConfig{});
+  auto listed = listed_hazards_now(*projections);
+  ASSERT_TRUE(all.ok() && listed.ok());
+  std::vector<std::string> expected_listed;
+  for (const auto& [id, state] : all->hazards) {
+    if (state.listed) expected_listed.push_back(id);
+  }
+  std::vector<std::string> listed_ids;
+  for (const auto& [id, state] : listed->hazards) listed_ids.push_back(id);
+  EXPECT_EQ(listed_ids, expected_listed);
+  EXPECT_FALSE(listed_ids.empty());
   // A fresh runner on the same store sees the same checkpoints and needs nothing.
   auto reopened = ProjectionStore::open(store, ProjectionSettings{RulesConfig{}, 97}).value();
   for (const auto& info : reopened->list()) EXPECT_EQ(info.lag, 0u) << info.name;

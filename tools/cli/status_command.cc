@@ -71,7 +71,11 @@ int run_board(CliContext& context, const BoardOptions& options, bool listed_only
   }
   auto opened = open_projections(context, /*catch_up=*/true);
   if (!opened.ok()) return report_error(opened.status());
-  auto board = hazard_states_at(*opened->projections, *point, opened->config.rules);
+  // The listed hazards now come from the supervision board; any other read, from the
+  // status of every hazard (at the point asked).
+  auto board = listed_only && point->kind == ReadPoint::Kind::head
+                   ? listed_hazards_now(*opened->projections)
+                   : hazard_states_at(*opened->projections, *point, opened->config.rules);
   if (!board.ok()) return report_error(board.status());
 
   auto selected = [&](const HazardState& s) {
