@@ -2,6 +2,8 @@
 
 #include <rocksdb/db.h>
 
+#include <future>
+
 
 #include "engine/replay.h"
 #include "engine/store_layout.h"
@@ -107,54 +109,28 @@ Result<Position> last_position_known_at(const EventStore& store, Timestamp time)
   return Position(low);
 }
 
-Result<HazardBoard> hazard_states_at(const ProjectionStore& projections, const ReadPoint& point,
-                                     const RulesConfig& rules) {
-  HazardBoard board;
-  const Position head = [&] {
-    for (const auto& info : projections.list()) {
-      if (info.name == kHazardStatus) return info.position;
-    }
-    return Position(0);
-  }();
-  REDLINE_RETURN_IF_ERROR(read_current(projections, &board));
-  board.position = head;
+namespace {
 
-  ReadPoint resolved = point;
-  if (point.kind == ReadPoint::Kind::known_at) {
-    auto known = last_position_known_at(projections.events(), point.time);
-    if (!known.ok()) return known.status();
-    resolved = ReadPoint{ReadPoint::Kind::position, *known, Timestamp(0)};
-  }
-  if (resolved.kind == ReadPoint::Kind::head) return board;
-  if (resolved.kind == ReadPoint::Kind::position) {
-    if (resolved.position > head) {
-      return Status(ErrorCode::invalid_field,
-                    "position " + std::to_string(resolved.position.value()) +
-                        " is past the head (" + std::to_string(head.value()) + ")");
-    }
-    if (resolved.position == head) return board;
-    board.position = resolved.position;
-  }
-  const Position until = resolved.kind == ReadPoint::Kind::position ? resolved.position : head;
-  auto start = starting_snapshot(projections, resolved, until);
-  if (!start.ok()) return start.status();
+using Refolded = std::map<std::string, std::optional<HazardState>>;
 
-  // Every hazard touched after the snapshot: its state at the snapshot, then the included
-  // events after it. The history lookups go in id order, so they read the history keys
-  // front to back instead of at random.
+// Every hazard touched after the snapshot: its state at the snapshot, then the events after
+// it that the point includes (nullopt: it did not exist at the point). The history lookups
+// go in id order, so they read the history keys front to back instead of at random.
+Result<Refolded> refold_after(const ProjectionStore& projections, const ReadPoint& resolved,
+                              Position start, Position head, const RulesConfig& rules) {
   std::vector<Envelope> touched;
-  Status replayed = replay(projections.events(), start->next(), [&](const Envelope& event) {
+  Status replayed = replay(projections.events(), start.next(), [&](const Envelope& event) {
     if (event.position > head) return false;
     if (event.stream.starts_with("hazard-")) touched.push_back(event);
     return true;
   });
   REDLINE_RETURN_IF_ERROR(replayed);
-  std::map<std::string, std::optional<HazardState>> refolded;
+  Refolded refolded;
   for (const Envelope& event : touched) refolded.emplace(event.stream.substr(7), std::nullopt);
-  if (*start > Position(0)) {
+  if (start > Position(0)) {
     auto history_reader = projections.floor_reader(kHazardStatus);
     for (auto& [id, state] : refolded) {
-      auto stored = history_reader->floor(history::history_key(id, *start),
+      auto stored = history_reader->floor(history::history_key(id, start),
                                           std::string(history::kHistoryPrefix).append(id).append(1, '\0'));
       if (!stored.ok()) return stored.status();
       if (!stored->has_value()) continue;
@@ -172,7 +148,55 @@ Result<HazardBoard> hazard_states_at(const ProjectionStore& projections, const R
     if (!state) state.emplace();
     apply(*state, facts_of(event), rules);
   }
-  for (auto& [id, state] : refolded) {
+  return refolded;
+}
+
+}  // namespace
+
+Result<HazardBoard> hazard_states_at(const ProjectionStore& projections, const ReadPoint& point,
+                                     const RulesConfig& rules) {
+  HazardBoard board;
+  const Position head = [&] {
+    for (const auto& info : projections.list()) {
+      if (info.name == kHazardStatus) return info.position;
+    }
+    return Position(0);
+  }();
+  board.position = head;
+
+  ReadPoint resolved = point;
+  if (point.kind == ReadPoint::Kind::known_at) {
+    auto known = last_position_known_at(projections.events(), point.time);
+    if (!known.ok()) return known.status();
+    resolved = ReadPoint{ReadPoint::Kind::position, *known, Timestamp(0)};
+  }
+  if (resolved.kind == ReadPoint::Kind::position) {
+    if (resolved.position > head) {
+      return Status(ErrorCode::invalid_field,
+                    "position " + std::to_string(resolved.position.value()) +
+                        " is past the head (" + std::to_string(head.value()) + ")");
+    }
+    if (resolved.position == head) resolved = ReadPoint{};
+  }
+  if (resolved.kind == ReadPoint::Kind::head) {
+    REDLINE_RETURN_IF_ERROR(read_current(projections, &board));
+    return board;
+  }
+  if (resolved.kind == ReadPoint::Kind::position) board.position = resolved.position;
+  const Position until = resolved.kind == ReadPoint::Kind::position ? resolved.position : head;
+  auto start = starting_snapshot(projections, resolved, until);
+  if (!start.ok()) return start.status();
+
+  // The hazards touched after the snapshot are re-folded on a second thread while this one
+  // reads everyone's current state (both only read the store).
+  auto refolding = std::async(std::launch::async, [&] {
+    return refold_after(projections, resolved, *start, head, rules);
+  });
+  const Status current = read_current(projections, &board);
+  auto refolded = refolding.get();
+  REDLINE_RETURN_IF_ERROR(current);
+  if (!refolded.ok()) return refolded.status();
+  for (auto& [id, state] : *refolded) {
     if (state && state->exists) {
       board.hazards[id] = std::move(*state);
     } else {
