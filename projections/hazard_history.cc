@@ -45,6 +45,12 @@ Status read_current(const ProjectionStore& projections, HazardBoard* board) {
   return decoded;
 }
 
+// The last event hazard_status has folded.
+Position hazard_status_position(const ProjectionStore& projections) {
+  const auto info = projections.info(kHazardStatus);
+  return info ? info->position : Position(0);
+}
+
 // The latest snapshot whose events the point wholly includes (0: the empty start).
 Result<Position> starting_snapshot(const ProjectionStore& projections, const ReadPoint& point,
                                    Position until) {
@@ -74,9 +80,7 @@ Result<Position> starting_snapshot(const ProjectionStore& projections, const Rea
 
 Result<HazardBoard> listed_hazards_now(const ProjectionStore& projections) {
   HazardBoard board;
-  for (const auto& info : projections.list()) {
-    if (info.name == kHazardStatus) board.position = info.position;
-  }
+  board.position = hazard_status_position(projections);
   std::vector<std::string> listed;
   REDLINE_RETURN_IF_ERROR(projections.scan(kSupervisionBoard, "l/", [&](std::string_view key, std::string_view) {
     listed.emplace_back(key.substr(2));
@@ -156,12 +160,7 @@ Result<Refolded> refold_after(const ProjectionStore& projections, const ReadPoin
 Result<HazardBoard> hazard_states_at(const ProjectionStore& projections, const ReadPoint& point,
                                      const RulesConfig& rules) {
   HazardBoard board;
-  const Position head = [&] {
-    for (const auto& info : projections.list()) {
-      if (info.name == kHazardStatus) return info.position;
-    }
-    return Position(0);
-  }();
+  const Position head = hazard_status_position(projections);
   board.position = head;
 
   ReadPoint resolved = point;

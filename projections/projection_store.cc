@@ -272,14 +272,29 @@ Status ProjectionStore::rebuild(std::string_view name, const ProjectionProgress&
   return fold({entry}, progress);
 }
 
+namespace {
+
+ProjectionInfo info_of(const std::string& kind, const Projection& projection, Position checkpoint,
+                       Position head) {
+  return ProjectionInfo{projection.name(), kind, checkpoint,
+                        head.value() - std::min(head.value(), checkpoint.value())};
+}
+
+}  // namespace
+
 std::vector<ProjectionInfo> ProjectionStore::list() const {
   const Position head = store_.head().position;
   std::vector<ProjectionInfo> infos;
   for (const auto& entry : entries_) {
-    infos.push_back(ProjectionInfo{entry->projection->name(), entry->kind, entry->checkpoint,
-                                   head.value() - std::min(head.value(), entry->checkpoint.value())});
+    infos.push_back(info_of(entry->kind, *entry->projection, entry->checkpoint, head));
   }
   return infos;
+}
+
+std::optional<ProjectionInfo> ProjectionStore::info(std::string_view name) const {
+  const Entry* entry = find(name);
+  if (entry == nullptr) return std::nullopt;
+  return info_of(entry->kind, *entry->projection, entry->checkpoint, store_.head().position);
 }
 
 Status ProjectionStore::add_declarative(std::string_view toml_text,

@@ -50,6 +50,8 @@ class ProjectionStore {
   // Drops NAME's keys and folds it again from position 1.
   Status rebuild(std::string_view name, const ProjectionProgress& progress = {});
   std::vector<ProjectionInfo> list() const;
+  // One projection's entry of list(); nullopt when there is none of that name.
+  std::optional<ProjectionInfo> info(std::string_view name) const;
   bool has(std::string_view name) const;
 
   // Registers a declarative projection (its TOML text) to be maintained like a built-in

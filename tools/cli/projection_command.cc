@@ -143,11 +143,8 @@ int run_rebuild(CliContext& context, const ProjectionOptions& options) {
     rebuilt = projections->rebuild(options.name, std::ref(progress));
   }
   if (!rebuilt.ok()) return report_error(rebuilt);
-  for (const auto& info : projections->list()) {
-    if (info.name == options.name) {
-      std::cout << "rebuilt " << info.name << " to position " << info.position.value() << "\n";
-    }
-  }
+  std::cout << "rebuilt " << options.name << " to position "
+            << projections->info(options.name)->position.value() << "\n";
   return kExitOk;
 }
 
@@ -193,18 +190,13 @@ int run_show(CliContext& context, const ProjectionOptions& options) {
   auto opened = open_projections(context, /*catch_up=*/true);
   if (!opened.ok()) return report_error(opened.status());
   const ProjectionStore& p = *opened->projections;
-  if (!p.has(options.name)) {
+  const auto info = p.info(options.name);
+  if (!info) {
     std::cerr << "redline: no projection named '" << options.name << "'\n";
     return kExitUsage;
   }
-  Position position(0);
-  std::string kind;
-  for (const auto& info : p.list()) {
-    if (info.name == options.name) {
-      position = info.position;
-      kind = info.kind;
-    }
-  }
+  const Position position = info->position;
+  const std::string& kind = info->kind;
   Json out;
   out["name"] = options.name;
   out["position"] = position.value();
