@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,21 @@ class LineSource {
   virtual std::optional<std::string> next() = 0;
   // True when next() would return without waiting.
   virtual bool ready() = 0;
+};
+
+// Lines held in memory (a span the caller keeps alive), always ready.
+class MemoryLineSource final : public LineSource {
+ public:
+  explicit MemoryLineSource(std::span<const std::string> lines) : lines_(lines) {}
+  std::optional<std::string> next() override {
+    if (next_ == lines_.size()) return std::nullopt;
+    return lines_[next_++];
+  }
+  bool ready() override { return true; }
+
+ private:
+  std::span<const std::string> lines_;
+  std::size_t next_ = 0;
 };
 
 struct SubmissionTotals {

@@ -6,6 +6,7 @@
 
 #include <fstream>
 
+#include "tests/support/domain_harness.h"
 #include "tests/support/run_command.h"
 #include "tests/support/temp_dir.h"
 
@@ -16,12 +17,7 @@ using nlohmann::json;
 using testing::run_command;
 using testing::shell_quote;
 
-json cmd(const std::string& type, json actor, json fields, const std::string& at) {
-  fields["type"] = type;
-  fields["actor"] = std::move(actor);
-  fields["at"] = at;
-  return fields;
-}
+using testing::command;
 
 class ProjectionCli : public ::testing::Test {
  protected:
@@ -30,19 +26,19 @@ class ProjectionCli : public ::testing::Test {
     const json lt = {{"id", "lt-1"}, {"role", "county_bureau"}, {"county", "LT"}};
     const json staff = {{"id", "staff-1"}, {"role", "institution_staff"}, {"institution_id", "I-1"}};
     std::vector<json> commands{
-        cmd("RegisterInstitution", city,
+        command("RegisterInstitution", city,
             {{"institution_id", "I-1"}, {"name", "福利院"}, {"kind", "welfare_home"}, {"county", "LT"}},
             "2026-06-01T08:00:00Z"),
-        cmd("RegisterInstitution", city,
+        command("RegisterInstitution", city,
             {{"institution_id", "I-2"}, {"name", "敬老院"}, {"kind", "elderly_care"}, {"county", "XF"}},
             "2026-06-01T08:00:00Z"),
-        cmd("ReportHazard", staff,
+        command("ReportHazard", staff,
             {{"hazard_id", "H-1"}, {"institution_id", "I-1"}, {"category", "gas"},
              {"description", "燃气泄漏"}, {"source", "self_inspection"}}, "2026-06-02T09:00:00Z"),
-        cmd("ClassifyHazard", lt, {{"hazard_id", "H-1"}, {"severity", "major"}}, "2026-06-03T09:00:00Z"),
-        cmd("ListHazard", lt, {{"hazard_id", "H-1"}, {"level", "county"}, {"reason", "重大"}},
+        command("ClassifyHazard", lt, {{"hazard_id", "H-1"}, {"severity", "major"}}, "2026-06-03T09:00:00Z"),
+        command("ListHazard", lt, {{"hazard_id", "H-1"}, {"level", "county"}, {"reason", "重大"}},
             "2026-06-03T10:00:00Z"),
-        cmd("ReportHazard", {{"id", "xf-1"}, {"role", "county_bureau"}, {"county", "XF"}},
+        command("ReportHazard", {{"id", "xf-1"}, {"role", "county_bureau"}, {"county", "XF"}},
             {{"hazard_id", "H-2"}, {"institution_id", "I-2"}, {"category", "electrical"},
              {"description", "电线老化"}, {"source", "spot_check"}}, "2026-06-04T09:00:00Z")};
     std::string input;
@@ -51,7 +47,7 @@ class ProjectionCli : public ::testing::Test {
     ASSERT_EQ(out.exit_code, 0) << out.out << out.err;
   }
   std::string redline(const std::string& args) {
-    return shell_quote(testing::redline_binary()) + " --data " + shell_quote(dir_.sub("data")) + " " + args;
+    return testing::redline_command(dir_.sub("data"), args);
   }
   json json_of(const std::string& args) {
     auto out = run_command(redline(args));

@@ -6,6 +6,7 @@
 
 #include <sstream>
 
+#include "tests/support/domain_harness.h"
 #include "tests/support/json_lines.h"
 #include "tests/support/run_command.h"
 #include "tests/support/temp_dir.h"
@@ -15,13 +16,9 @@ namespace {
 
 using nlohmann::json;
 using testing::run_command;
-using testing::shell_quote;
 
 json cmd(const std::string& type, json actor, json fields) {
-  fields["type"] = type;
-  fields["actor"] = std::move(actor);
-  fields["at"] = "2026-06-03T09:00:00Z";
-  return fields;
+  return testing::command(type, std::move(actor), std::move(fields), "2026-06-03T09:00:00Z");
 }
 
 class ReadCli : public ::testing::Test {
@@ -48,7 +45,7 @@ class ReadCli : public ::testing::Test {
     ASSERT_EQ(out.exit_code, 0) << out.out << out.err;
   }
   std::string redline(const std::string& args) {
-    return shell_quote(testing::redline_binary()) + " --data " + shell_quote(dir_.sub("data")) + " " + args;
+    return testing::redline_command(dir_.sub("data"), args);
   }
   std::vector<json> events_as(const std::string& as) {
     auto out = run_command(redline("events --format jsonl" + (as.empty() ? "" : " --as " + as)));

@@ -18,7 +18,7 @@ using testing::run_command;
 using testing::shell_quote;
 
 std::string redline(const std::string& data, const std::string& args) {
-  return shell_quote(testing::redline_binary()) + " --data " + shell_quote(data) + " " + args;
+  return testing::redline_command(data, args);
 }
 
 const char* kCity = R"({"id":"city-1","role":"city_bureau"})";

@@ -156,20 +156,6 @@ TEST_F(BuiltinProjections, CheckpointsFollowTheHeadAndLagShowsNewEvents) {
   for (const auto& info : projections->list()) EXPECT_EQ(info.lag, 0u) << info.name;
 }
 
-class VectorSource final : public LineSource {
- public:
-  explicit VectorSource(std::vector<std::string> lines) : lines_(std::move(lines)) {}
-  std::optional<std::string> next() override {
-    if (next_ == lines_.size()) return std::nullopt;
-    return lines_[next_++];
-  }
-  bool ready() override { return true; }
-
- private:
-  std::vector<std::string> lines_;
-  std::size_t next_ = 0;
-};
-
 TEST(ProjectionRebuild, EqualsIncrementalMaintenanceOnASimulatedCity) {
   testing::TempDir dir;
   auto opened = EventStore::open(StoreOptions{dir.sub("store"), false, true});
@@ -184,7 +170,8 @@ TEST(ProjectionRebuild, EqualsIncrementalMaintenanceOnASimulatedCity) {
   auto projections = ProjectionStore::open(store, ProjectionSettings{RulesConfig{}, 97}).value();
   const std::size_t slice = lines.size() / 5 + 1;
   for (std::size_t first = 0; first < lines.size(); first += slice) {
-    VectorSource source({lines.begin() + first, lines.begin() + std::min(lines.size(), first + slice)});
+    const std::span<const std::string> part(lines.data() + first, std::min(slice, lines.size() - first));
+    MemoryLineSource source(part);
     auto totals = run_submission(store, RulesConfig{}, source, [](const auto&) {});
     ASSERT_EQ(totals.rejected, 0u);
     ASSERT_TRUE(projections->catch_up().ok());

@@ -20,6 +20,10 @@ std::string slurp(const std::string& path) {
 
 }  // namespace
 
+std::string redline_command(const std::string& data_dir, const std::string& args) {
+  return shell_quote(redline_binary()) + " --data " + shell_quote(data_dir) + " " + args;
+}
+
 std::string shell_quote(const std::string& text) {
   std::string quoted = "'";
   for (char c : text) {

@@ -18,6 +18,9 @@ CommandOutput run_command(const std::string& command, const std::string& stdin_t
 // The path of the built `redline` binary.
 std::string redline_binary();
 
+// `redline --data DATA_DIR ARGS` as a shell command line (ARGS already quoted as needed).
+std::string redline_command(const std::string& data_dir, const std::string& args);
+
 // Quotes one argument for /bin/sh.
 std::string shell_quote(const std::string& text);
 

@@ -34,25 +34,11 @@ void check(const Status& status) {
   if (!status.ok()) throw std::runtime_error(status.to_string());
 }
 
-class VectorSource final : public LineSource {
- public:
-  explicit VectorSource(const std::vector<std::string>& lines) : lines_(lines) {}
-  std::optional<std::string> next() override {
-    if (next_ == lines_.size()) return std::nullopt;
-    return lines_[next_++];
-  }
-  bool ready() override { return true; }
-
- private:
-  const std::vector<std::string>& lines_;
-  std::size_t next_ = 0;
-};
-
 // The command path exactly as `submit` runs it (run_submission), results rendered as lines.
 double handle_commands(const std::string& path, const std::vector<std::string>& lines,
                        std::size_t* rejected) {
   auto store = fresh_store(path);
-  VectorSource source(lines);
+  MemoryLineSource source(lines);
   std::size_t output_bytes = 0;
   const auto start = Clock::now();
   const SubmissionTotals totals =
