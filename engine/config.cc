@@ -35,6 +35,49 @@ class TableReader {
     *out = static_cast<std::int32_t>(value);
     return Status::Ok();
   }
+  // A string array whose items are all spellings of E, e.g. ["institution", "county"].
+  template <RedlineEnum E>
+  Status read_enum_list(const char* key, std::vector<E>* out) {
+    known_.insert(key);
+    if (table_ == nullptr) return Status::Ok();
+    const toml::node* node = table_->get(key);
+    if (node == nullptr) return Status::Ok();
+    const toml::array* array = node->as_array();
+    if (array == nullptr) {
+      return config_error(source_, name_ + "." + key + " must be an array of strings");
+    }
+    std::vector<E> values;
+    for (const toml::node& item : *array) {
+      auto text = item.value<std::string>();
+      if (!item.is_string() || !text) {
+        return config_error(source_, name_ + "." + key + " must be an array of strings");
+      }
+      auto value = parse_enum<E>(*text);
+      if (!value) {
+        return config_error(source_, name_ + "." + key + ": '" + *text + "' is not one of " +
+                                         enum_choices<E>());
+      }
+      values.push_back(*value);
+    }
+    *out = std::move(values);
+    return Status::Ok();
+  }
+  template <RedlineEnum E>
+  Status read_enum(const char* key, E* out) {
+    std::string text(to_string(*out));
+    REDLINE_RETURN_IF_ERROR(read_string(key, &text));
+    auto value = parse_enum<E>(text);
+    if (!value) {
+      return config_error(source_, name_ + "." + key + ": '" + text + "' is not one of " +
+                                       enum_choices<E>());
+    }
+    *out = *value;
+    return Status::Ok();
+  }
+  Status error(const char* key, const std::string& problem) const {
+    return config_error(source_, name_ + "." + key + " " + problem);
+  }
+
   Status reject_unknown() const {
     if (table_ == nullptr) return Status::Ok();
     for (const auto& [key, node] : *table_) {
@@ -66,6 +109,23 @@ class TableReader {
   const std::string& source_;
   std::set<std::string> known_;
 };
+
+// Escalation climbs the ladder from institution, one rung per step.
+Status check_ladder(const TableReader& rules, const std::vector<EscalationLevel>& ladder) {
+  if (ladder.empty() || ladder.front() != EscalationLevel::institution) {
+    return rules.error("escalation_ladder", "must start with \"institution\"");
+  }
+  for (std::size_t i = 1; i < ladder.size(); ++i) {
+    if (ladder[i] <= ladder[i - 1]) {
+      return rules.error("escalation_ladder",
+                         "must list levels from lowest to highest without repeats "
+                         "(institution, county, city, government); '" +
+                             std::string(to_string(ladder[i])) + "' comes after '" +
+                             std::string(to_string(ladder[i - 1])) + "'");
+    }
+  }
+  return Status::Ok();
+}
 
 }  // namespace
 
@@ -113,6 +173,14 @@ Result<Config> parse_config(std::string_view toml_text, const std::string& sourc
   REDLINE_RETURN_IF_ERROR(
       rules.read_positive_int("major_rectification_days", &r.major_rectification_days));
   REDLINE_RETURN_IF_ERROR(
+      rules.read_positive_int("escalation_interval_days", &r.escalation_interval_days));
+  REDLINE_RETURN_IF_ERROR(rules.read_positive_int("verification_days", &r.verification_days));
+  REDLINE_RETURN_IF_ERROR(rules.read_positive_int("systemic_threshold", &r.systemic_threshold));
+  REDLINE_RETURN_IF_ERROR(
+      rules.read_positive_int("systemic_window_days", &r.systemic_window_days));
+  REDLINE_RETURN_IF_ERROR(rules.read_enum_list("escalation_ladder", &r.escalation_ladder));
+  REDLINE_RETURN_IF_ERROR(rules.read_enum("major_listing_level", &r.major_listing_level));
+  REDLINE_RETURN_IF_ERROR(
       rules.read_positive_int("summary_photo_min_width", &r.summary_photo_min_width));
   REDLINE_RETURN_IF_ERROR(
       rules.read_positive_int("summary_photo_min_height", &r.summary_photo_min_height));
@@ -121,6 +189,7 @@ Result<Config> parse_config(std::string_view toml_text, const std::string& sourc
   REDLINE_RETURN_IF_ERROR(
       rules.read_positive_int("summary_video_min_height", &r.summary_video_min_height));
   REDLINE_RETURN_IF_ERROR(rules.reject_unknown());
+  REDLINE_RETURN_IF_ERROR(check_ladder(rules, r.escalation_ladder));
   return config;
 }
 

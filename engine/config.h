@@ -5,7 +5,9 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
+#include "events/enums.h"
 #include "events/status.h"
 
 namespace redline {
@@ -30,20 +32,38 @@ struct KafkaConfig {
   std::int32_t replication_factor = 1;
 };
 
-// The rule numbers of SPEC §4 that the write side uses so far (issue 5 adds the rest).
+// The rule parameters of SPEC §4 (config `[rules]`). The write side and the rule engine
+// read them when they decide; folds of stored events never do, so replaying the log gives
+// the same state whatever the configuration is now.
 struct RulesConfig {
-  // A general hazard's rectification limit after classification. Default: 7.
+  // A general hazard's rectification deadline (and plan limit) after classification. Default: 7.
   std::int32_t general_rectification_days = 7;
   // A major hazard's plan deadline after classification. Default: 3.
   std::int32_t major_plan_days = 3;
   // A major hazard's rectification limit after classification. Default: 90.
   std::int32_t major_rectification_days = 90;
+  // still-overdue: a missed hazard escalates again every this many days. Default: 7.
+  std::int32_t escalation_interval_days = 7;
+  // verification-overdue: days a submission may wait for verification. Default: 5.
+  std::int32_t verification_days = 5;
+  // systemic: distinct institutions of one county reporting one category… Default: 3.
+  std::int32_t systemic_threshold = 3;
+  // …within this many days; also the quiet period after an identification. Default: 30.
+  std::int32_t systemic_window_days = 30;
+  // The levels an escalation climbs, lowest first; starts at institution. Default: all four.
+  std::vector<EscalationLevel> escalation_ladder = {
+      EscalationLevel::institution, EscalationLevel::county, EscalationLevel::city,
+      EscalationLevel::government};
+  // The level major-listing lists a major hazard at. Default: city.
+  ListingLevel major_listing_level = ListingLevel::city;
   // Minimum size of a summary's photos (jpg, png, psd). Default: 1920 x 1080.
   std::int32_t summary_photo_min_width = 1920;
   std::int32_t summary_photo_min_height = 1080;
   // Minimum size of a summary's videos (mp4, mpg, avi, mts). Default: 1280 x 720.
   std::int32_t summary_video_min_width = 1280;
   std::int32_t summary_video_min_height = 720;
+
+  bool operator==(const RulesConfig&) const = default;
 };
 
 struct ProjectionsConfig {

@@ -95,6 +95,15 @@ EventStore::EventStore(StoreOptions options, int lock_fd)
 
 EventStore::~EventStore() {
   pipeline_.reset();  // finishes every handed-off write first
+  if (db_ && options_.follower) {
+    for (auto* handle : families_->handles) db_->DestroyColumnFamilyHandle(handle);
+    db_->Close().PermitUncheckedError();
+    db_.reset();
+  }
+  if (!follower_dir_.empty()) {
+    std::error_code ec;
+    std::filesystem::remove_all(follower_dir_, ec);
+  }
   if (db_) {
     // Memtables to disk, so the next open starts from table files instead of replaying
     // every WAL since the oldest unflushed family (seconds for a large catch-up).
@@ -118,15 +127,22 @@ Result<std::unique_ptr<EventStore>> EventStore::open(const StoreOptions& options
     return Status(ErrorCode::not_found, "no Redline store at " + options.path +
                                             " (run `redline init` first)");
   }
-  fs::create_directories(options.path, ec);
-  if (ec) {
-    return Status(ErrorCode::storage_error,
-                  "cannot create store folder " + options.path + ": " + ec.message());
+  if (!exists && options.follower) {
+    return Status(ErrorCode::not_found, "no Redline store at " + options.path);
   }
-  auto process_lock = acquire_store_lock(options.path);
-  if (!process_lock.ok()) return process_lock.status();
+  int lock_fd = -1;
+  if (!options.follower) {
+    fs::create_directories(options.path, ec);
+    if (ec) {
+      return Status(ErrorCode::storage_error,
+                    "cannot create store folder " + options.path + ": " + ec.message());
+    }
+    auto process_lock = acquire_store_lock(options.path);
+    if (!process_lock.ok()) return process_lock.status();
+    lock_fd = *process_lock;
+  }
 
-  std::unique_ptr<EventStore> store(new EventStore(options, *process_lock));
+  std::unique_ptr<EventStore> store(new EventStore(options, lock_fd));
 
   rocksdb::Options db_options;
   db_options.create_if_missing = true;
@@ -167,8 +183,20 @@ Result<std::unique_ptr<EventStore>> EventStore::open(const StoreOptions& options
                                                                : family_options);
   }
   rocksdb::DB* raw = nullptr;
-  auto s = rocksdb::DB::Open(db_options, options.path, descriptors, &store->families_->handles,
-                             &raw);
+  rocksdb::Status s;
+  if (options.follower) {
+    // A secondary instance keeps its own info log and manifest copy in a folder of its own.
+    std::string dir = (fs::temp_directory_path() / "redline-follower-XXXXXX").string();
+    if (::mkdtemp(dir.data()) == nullptr) {
+      return Status(ErrorCode::storage_error, "cannot create a folder to follow " + options.path);
+    }
+    store->follower_dir_ = dir;
+    db_options.max_open_files = -1;  // required of secondary instances
+    s = rocksdb::DB::OpenAsSecondary(db_options, options.path, dir, descriptors,
+                                     &store->families_->handles, &raw);
+  } else {
+    s = rocksdb::DB::Open(db_options, options.path, descriptors, &store->families_->handles, &raw);
+  }
   if (!s.ok()) return storage_error("cannot open store " + options.path, s);
   store->db_.reset(raw);
   for (std::size_t i = 0; i < descriptors.size(); ++i) {
@@ -183,6 +211,9 @@ Result<std::unique_ptr<EventStore>> EventStore::open(const StoreOptions& options
   // Format marker: written once, checked on every open.
   std::string format;
   s = raw->Get(rocksdb::ReadOptions(), f.meta, slice(layout::kFormatKey), &format);
+  if (s.IsNotFound() && options.follower) {
+    return Status(ErrorCode::corruption, options.path + " is not a Redline store (no format record)");
+  }
   if (s.IsNotFound()) {
     rocksdb::WriteOptions write_options;
     write_options.sync = true;
@@ -196,37 +227,8 @@ Result<std::unique_ptr<EventStore>> EventStore::open(const StoreOptions& options
                                              std::string(layout::kFormatValue) + "'");
   }
 
-  // The head, checked against the last key of the log.
-  std::string head_value;
-  s = raw->Get(rocksdb::ReadOptions(), f.meta, slice(layout::kHeadKey), &head_value);
-  if (s.ok()) {
-    auto position = layout::read_u64_be(std::string_view(head_value).substr(0, 8));
-    if (head_value.size() != 8 + kHashSize || !position) {
-      return Status(ErrorCode::corruption, "store head record is malformed");
-    }
-    store->head_.position = Position(*position);
-    std::memcpy(store->head_.hash.data(), head_value.data() + 8, kHashSize);
-  } else if (!s.IsNotFound()) {
-    return storage_error("cannot read store head", s);
-  }
-  std::unique_ptr<rocksdb::Iterator> last(raw->NewIterator(rocksdb::ReadOptions(), f.log));
-  last->SeekToLast();
-  const Position last_key = last->Valid()
-                                ? layout::position_from_log_key(
-                                      std::string_view(last->key().data(), last->key().size()))
-                                      .value_or(Position(0))
-                                : Position(0);
-  if (!last->status().ok()) return storage_error("cannot read log", last->status());
-  if (last_key != store->head_.position) {
-    const std::string head_text = std::to_string(store->head_.position.value());
-    const std::string last_text = std::to_string(last_key.value());
-    return Status(ErrorCode::corruption,
-                  last_key < store->head_.position
-                      ? "event missing at position " + head_text + ": the head record says " +
-                            head_text + " but the log ends at " + last_text
-                      : "event at position " + last_text + " is beyond the head record (" +
-                            head_text + ")");
-  }
+  REDLINE_RETURN_IF_ERROR(store->load_head());
+  if (options.follower) return store;
   EventStore* self = store.get();
   store->pipeline_ = std::make_unique<internal::CommitPipeline>(
       raw, options.sync,
@@ -238,6 +240,56 @@ Result<std::unique_ptr<EventStore>> EventStore::open(const StoreOptions& options
   store_logger()->debug("opened {} at position {}", options.path,
                         store->head_.position.value());
   return store;
+}
+
+Status EventStore::load_head() {
+  rocksdb::Status s;
+  // The head, checked against the last key of the log.
+  ChainHead head;
+  std::string head_value;
+  s = db_->Get(rocksdb::ReadOptions(), families_->meta, slice(layout::kHeadKey), &head_value);
+  if (s.ok()) {
+    auto position = layout::read_u64_be(std::string_view(head_value).substr(0, 8));
+    if (head_value.size() != 8 + kHashSize || !position) {
+      return Status(ErrorCode::corruption, "store head record is malformed");
+    }
+    head.position = Position(*position);
+    std::memcpy(head.hash.data(), head_value.data() + 8, kHashSize);
+  } else if (!s.IsNotFound()) {
+    return storage_error("cannot read store head", s);
+  }
+  std::unique_ptr<rocksdb::Iterator> last(db_->NewIterator(rocksdb::ReadOptions(), families_->log));
+  last->SeekToLast();
+  const Position last_key = last->Valid()
+                                ? layout::position_from_log_key(
+                                      std::string_view(last->key().data(), last->key().size()))
+                                      .value_or(Position(0))
+                                : Position(0);
+  if (!last->status().ok()) return storage_error("cannot read log", last->status());
+  if (last_key != head.position) {
+    const std::string head_text = std::to_string(head.position.value());
+    const std::string last_text = std::to_string(last_key.value());
+    return Status(ErrorCode::corruption,
+                  last_key < head.position
+                      ? "event missing at position " + head_text + ": the head record says " +
+                            head_text + " but the log ends at " + last_text
+                      : "event at position " + last_text + " is beyond the head record (" +
+                            head_text + ")");
+  }
+  std::lock_guard lock(state_mutex_);
+  head_ = head;
+  return Status::Ok();
+}
+
+Status EventStore::catch_up() {
+  if (!options_.follower) return Status::Ok();
+  const auto s = db_->TryCatchUpWithPrimary();
+  if (!s.ok()) return storage_error("cannot follow store " + options_.path, s);
+  {
+    std::lock_guard lock(state_mutex_);
+    version_cache_.clear();
+  }
+  return load_head();
 }
 
 ChainHead EventStore::head() const {

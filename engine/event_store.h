@@ -61,6 +61,10 @@ struct StoreOptions {
   bool sync = true;
   // Default: true. When false, opening a folder without a store is not_found.
   bool create_if_missing = true;
+  // A read-only follower of a store another process may be writing: a RocksDB secondary
+  // instance, without the process lock; catch_up() shows what the writer committed since.
+  // Transactions on a follower fail at commit. Default: false.
+  bool follower = false;
 };
 
 // The head of the chain: the last committed position and its hash.
@@ -108,6 +112,8 @@ class StoreTransaction {
   // Writes key → value into the named column family in the same commit (the indexes and
   // projections that must never disagree with the log). Ignored after commit.
   void put(std::string_view family, std::string_view key, std::string_view value);
+  // Deletes key from the named column family in the same commit. Ignored after commit.
+  void erase(std::string_view family, std::string_view key);
 
   std::size_t staged_event_count() const;
 
@@ -140,6 +146,9 @@ class EventStore {
 
   const StoreOptions& options() const { return options_; }
   ChainHead head() const;
+
+  // Followers only: reads what the writing process committed since the last call.
+  Status catch_up();
 
   // Blocks until no other transaction is open.
   StoreTransaction begin_transaction();
@@ -177,6 +186,8 @@ class EventStore {
     internal::CommandResultMap command_results;
   };
   EventStore(StoreOptions options, int lock_fd);
+  static Result<std::unique_ptr<EventStore>> open_follower(const StoreOptions& options);
+  Status load_head();
   Result<StreamVersion> load_stream_version(std::string_view stream) const;
   // Pending (in-flight) state first, then the durable state.
   Result<StreamVersion> pending_stream_version(std::string_view stream) const;
@@ -186,6 +197,7 @@ class EventStore {
 
   StoreOptions options_;
   int lock_fd_ = -1;
+  std::string follower_dir_;  // a follower's own RocksDB folder (removed on close)
   std::unique_ptr<rocksdb::DB> db_;
   std::unique_ptr<Families> families_;
 

@@ -15,6 +15,16 @@ std::optional<std::uint64_t> read_u64_be(std::string_view bytes) {
   return value;
 }
 
+void append_instant_be(std::string* out, Timestamp instant) {
+  append_u64_be(out, static_cast<std::uint64_t>(instant.value()) ^ (std::uint64_t{1} << 63));
+}
+
+std::optional<Timestamp> read_instant_be(std::string_view bytes) {
+  auto value = read_u64_be(bytes);
+  if (!value) return std::nullopt;
+  return Timestamp(static_cast<std::int64_t>(*value ^ (std::uint64_t{1} << 63)));
+}
+
 std::string log_key(Position position) {
   std::string key;
   key.reserve(8);

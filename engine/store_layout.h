@@ -13,9 +13,11 @@
 //                "head"                            → u64 position, 32-byte hash of that event
 //                "relay_cursor"                    → (reserved: the Kafka outbox cursor)
 //   projections  (reserved: projection rows and checkpoints, one key prefix per projection)
-//   deadlines    (reserved: u64 due instant, item → rule; read only up to `now`)
-//   directory    write-side lookups the domain keeps beside the log, e.g.
-//                "institution/" county 0x00 institution_id → "" (engine/domain/directory.h)
+//   deadlines    instant due, u8 kind, subject → u64 caused_by (engine/rules/due_items.h);
+//                "tick" in meta holds the instant the last tick ran to
+//   directory    write-side lookups the domain keeps beside the log
+//                (engine/domain/directory.h): institutions by county, county bureaus,
+//                hazard reports by county, category and time, campaign checks done
 //
 // Everything one commit implies goes into one WriteBatch across these families, so a crash
 // leaves all of it or none of it.
@@ -42,9 +44,13 @@ inline constexpr std::string_view kFormatKey = "format";
 inline constexpr std::string_view kFormatValue = "redline-store-1";
 inline constexpr std::string_view kHeadKey = "head";
 inline constexpr std::string_view kRelayCursorKey = "relay_cursor";
+inline constexpr std::string_view kTickKey = "tick";
 
 void append_u64_be(std::string* out, std::uint64_t value);
 std::optional<std::uint64_t> read_u64_be(std::string_view bytes);  // exactly 8 bytes
+// An instant as 8 bytes whose byte order is time order (the sign bit flipped).
+void append_instant_be(std::string* out, Timestamp instant);
+std::optional<Timestamp> read_instant_be(std::string_view bytes);  // exactly 8 bytes
 
 std::string log_key(Position position);
 std::optional<Position> position_from_log_key(std::string_view key);

@@ -177,6 +177,11 @@ void StoreTransaction::put(std::string_view family, std::string_view key, std::s
   state_->job->batch.Put(state_->store->family(family), slice(key), slice(value));
 }
 
+void StoreTransaction::erase(std::string_view family, std::string_view key) {
+  if (state_->finished) return;
+  state_->job->batch.Delete(state_->store->family(family), slice(key));
+}
+
 std::future<Status> StoreTransaction::commit_async() {
   auto ready = [](Status status) {
     std::promise<Status> promise;
@@ -205,6 +210,15 @@ std::future<Status> StoreTransaction::commit_async() {
                           "an earlier commit failed; nothing of this one was written"));
     }
     store->in_flight_.push_back(in_flight);
+  }
+  if (!store->pipeline_) {
+    {
+      std::lock_guard lock(store->state_mutex_);
+      store->in_flight_.pop_back();
+    }
+    state_->writer_lock.unlock();
+    return ready(Status(ErrorCode::storage_error,
+                        "the store " + store->options_.path + " is open read-only here"));
   }
   job.on_written = [store, in_flight] { store->on_written(in_flight); };
   auto done = store->pipeline_->submit(std::move(state_->job));

@@ -14,8 +14,9 @@ template <class Archive>
 void serialize(Archive& ar, HazardState& s) {
   ar(s.exists, s.institution_id, s.county, s.category, s.phase, s.severity, s.classified_at,
      s.listed, s.escalation, s.has_plan, s.rectification_limit, s.plan_deadline,
-     s.rectification_deadline, s.submitted_by, s.submitted_at, s.reopen_count, s.overdue,
-     s.ever_overdue, s.updated_at);
+     s.rectification_deadline, s.deadline_armed_at, s.deadline_armed_by, s.submitted_by,
+     s.submitted_at, s.submitted_position, s.verification_overdue, s.reopen_count, s.overdue,
+     s.ever_overdue, s.missed_at, s.missed_position, s.overdue_escalations, s.updated_at);
 }
 
 std::optional<double> CountySummary::rectification_rate() const {
@@ -59,7 +60,9 @@ std::string be64(std::uint64_t value) {
 // and hands every change to the subclass with the state before it.
 class HazardFold : public Projection {
  public:
-  explicit HazardFold(const ProjectionSettings& settings) : rules_(settings.rules) {}
+  explicit HazardFold(const ProjectionSettings& settings) { (void)settings; }
+  // 2: the fold records what the rules wrote (deadlines armed, misses, escalation steps).
+  std::uint32_t format_version() const override { return 2; }
 
   Status apply(const Envelope& event, ProjectionBatch& batch) override {
     auto id = hazard_id_of(event);
@@ -70,7 +73,7 @@ class HazardFold : public Projection {
     HazardState& state = slot->state;
     if (wants_before_) before_ = state;
     const bool existed = state.exists;
-    redline::apply(state, facts_of(event), rules_);
+    redline::apply(state, facts_of(event));
     return on_hazard(*id, *slot, existed ? &before_ : nullptr, batch);
   }
 
@@ -91,7 +94,6 @@ class HazardFold : public Projection {
     return Status::Ok();
   }
 
-  RulesConfig rules_;
   internal::StateCache<HazardState> hazards_;
   bool wants_before_ = true;
   HazardState before_;

@@ -121,7 +121,7 @@ using Refolded = std::map<std::string, std::optional<HazardState>>;
 // it that the point includes (nullopt: it did not exist at the point). The history lookups
 // go in id order, so they read the history keys front to back instead of at random.
 Result<Refolded> refold_after(const ProjectionStore& projections, const ReadPoint& resolved,
-                              Position start, Position head, const RulesConfig& rules) {
+                              Position start, Position head) {
   std::vector<Envelope> touched;
   Status replayed = replay(projections.events(), start.next(), [&](const Envelope& event) {
     if (event.position > head) return false;
@@ -150,15 +150,14 @@ Result<Refolded> refold_after(const ProjectionStore& projections, const ReadPoin
     if (!included) continue;
     auto& state = refolded[event.stream.substr(7)];
     if (!state) state.emplace();
-    apply(*state, facts_of(event), rules);
+    apply(*state, facts_of(event));
   }
   return refolded;
 }
 
 }  // namespace
 
-Result<HazardBoard> hazard_states_at(const ProjectionStore& projections, const ReadPoint& point,
-                                     const RulesConfig& rules) {
+Result<HazardBoard> hazard_states_at(const ProjectionStore& projections, const ReadPoint& point) {
   HazardBoard board;
   const Position head = hazard_status_position(projections);
   board.position = head;
@@ -189,7 +188,7 @@ Result<HazardBoard> hazard_states_at(const ProjectionStore& projections, const R
   // The hazards touched after the snapshot are re-folded on a second thread while this one
   // reads everyone's current state (both only read the store).
   auto refolding = std::async(std::launch::async, [&] {
-    return refold_after(projections, resolved, *start, head, rules);
+    return refold_after(projections, resolved, *start, head);
   });
   const Status current = read_current(projections, &board);
   auto refolded = refolding.get();

@@ -44,8 +44,7 @@ struct HazardBoard {
 
 // Every hazard's state at `point`. hazard_status must be caught up. invalid_field for a
 // position past the head.
-Result<HazardBoard> hazard_states_at(const ProjectionStore& projections, const ReadPoint& point,
-                                     const RulesConfig& rules);
+Result<HazardBoard> hazard_states_at(const ProjectionStore& projections, const ReadPoint& point);
 
 // The hazards listed now: the supervision_board's entries with their hazard_status states
 // (both caught up), without reading every hazard.

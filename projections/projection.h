@@ -62,7 +62,6 @@ class Projection {
 
 // What a projection may be configured by.
 struct ProjectionSettings {
-  RulesConfig rules;
   // hazard_status keeps a history snapshot every this many events (for --as-of reads).
   std::uint64_t snapshot_every = 50'000;
 };

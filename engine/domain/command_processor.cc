@@ -7,6 +7,8 @@
 #include "engine/domain/command.h"
 #include "engine/domain/directory.h"
 #include "engine/domain/handlers.h"
+#include "engine/rules/event_stager.h"
+#include "engine/rules/reactive_rules.h"
 #include "events/time.h"
 
 namespace redline {
@@ -113,18 +115,17 @@ CommandOutcome CommandProcessor::handle(StoreTransaction& txn, ParsedLine parsed
   auto decision = handler(context);
   if (!decision.ok()) return error_result(line_number, command_id, decision.status());
 
-  // Every state the decision changes is loaded before anything is staged, so following
-  // the staged events below cannot fail halfway.
-  for (const NewEvent& event : *decision) {
-    Status loaded = cache_.preload(event);
-    if (!loaded.ok()) return error_result(line_number, command_id, loaded);
+  std::vector<NewEvent> events;
+  if (reactive_rules_) {
+    auto expanded = with_reactive_rules(std::move(*decision), cache_, rules_, txn.next_position());
+    if (!expanded.ok()) return error_result(line_number, command_id, expanded.status());
+    events = std::move(*expanded);
+  } else {
+    events = std::move(*decision);
   }
-  auto staged = txn.append(*decision, command.expected_version);
-  if (!staged.ok()) return error_result(line_number, command_id, staged.status());
-  stage_directory_entries(txn, *decision);
-  for (const NewEvent& event : *decision) {
-    (void)cache_.apply(event);  // loaded above: only folds
-  }
+  auto staged_events = stage_events(txn, cache_, rules_, events, command.expected_version);
+  if (!staged_events.ok()) return error_result(line_number, command_id, staged_events.status());
+  const StagedAppend* staged = &staged_events->append;
 
   CommandOutcome outcome{true, line_number, command_id, result_head(true, line_number, command_id)};
   std::string& json = outcome.json;

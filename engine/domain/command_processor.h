@@ -1,6 +1,6 @@
 // CommandProcessor: one input line to one result (SPEC §3): parse, idempotency by
 // command_id, the handler's decision, the append with expected_version, and the result
-// line. Staging only; the caller commits the transaction and prints the results once the
+// line, with the reactive rules' events (engine/rules/) in the same commit. Staging only; the caller commits the transaction and prints the results once the
 // commit is on disk. Not thread-safe: one per writer.
 #pragma once
 
@@ -35,8 +35,10 @@ struct ParsedLine {
 
 class CommandProcessor {
  public:
-  CommandProcessor(const EventStore& store, RulesConfig rules)
-      : rules_(rules), cache_(store, rules_) {}
+  // With reactive_rules off, commands append only their own events (for measuring what the
+  // rules cost; a store written that way lacks the rules' deadlines and listings).
+  CommandProcessor(const EventStore& store, RulesConfig rules, bool reactive_rules = true)
+      : rules_(std::move(rules)), reactive_rules_(reactive_rules), cache_(store) {}
 
   // The result of line `line_number` (1-based), as one JSON object:
   // {"ok":true,"line":…,"command_id":…,"stream":…,"version":…,"first_position":…,
@@ -70,6 +72,7 @@ class CommandProcessor {
   static constexpr std::size_t kCacheLimit = 400'000;
 
   RulesConfig rules_;
+  bool reactive_rules_;
   DomainCache cache_;
 };
 

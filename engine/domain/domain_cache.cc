@@ -8,11 +8,7 @@ namespace redline {
 
 template <class State>
 void DomainCache::fold(State& state, const EventFacts& facts) {
-  if constexpr (std::is_same_v<State, HazardState>) {
-    redline::apply(state, facts, rules_);
-  } else {
-    redline::apply(state, facts);
-  }
+  redline::apply(state, facts);
 }
 
 template <class State>
@@ -38,9 +34,37 @@ Result<const State*> DomainCache::load(Table<State>& table, const std::string& s
   return &table.current.emplace(stream, std::move(state)).first->second;
 }
 
-Status DomainCache::preload(const NewEvent& event) { return visit(event, /*fold_it=*/false); }
+Result<const std::vector<CategoryReport>*> DomainCache::category_reports(const std::string& county,
+                                                                        Category category) {
+  auto key = std::make_pair(county, category);
+  auto found = category_reports_.find(key);
+  if (found == category_reports_.end()) {
+    auto stored = redline::category_reports(store_, county, category);
+    if (!stored.ok()) return stored.status();
+    category_report_count_ += stored->size();
+    found = category_reports_.emplace(std::move(key), std::move(*stored)).first;
+  }
+  return &found->second;
+}
 
-Status DomainCache::apply(const NewEvent& event) {
+Status DomainCache::preload(const NewEvent& event) {
+  if (const auto* reported = std::get_if<HazardReported>(&event.data)) {
+    auto reports = category_reports(reported->county, reported->category);
+    if (!reports.ok()) return reports.status();
+  }
+  return visit(event, nullptr);
+}
+
+Status DomainCache::apply(const NewEvent& event, Position position) {
+  if (const auto* reported = std::get_if<HazardReported>(&event.data)) {
+    auto found = category_reports_.find(std::make_pair(reported->county, reported->category));
+    if (found != category_reports_.end()) {
+      CategoryReport report{event.occurred_at, reported->hazard_id, reported->institution_id};
+      auto& reports = found->second;
+      reports.insert(std::upper_bound(reports.begin(), reports.end(), report), std::move(report));
+      ++category_report_count_;
+    }
+  }
   if (const auto* registered = std::get_if<InstitutionRegistered>(&event.data)) {
     auto loaded = county_institutions_.find(registered->county);
     if (loaded != county_institutions_.end()) {
@@ -51,7 +75,7 @@ Status DomainCache::apply(const NewEvent& event) {
       pending_institutions_[registered->county].insert(registered->institution_id);
     }
   }
-  return visit(event, /*fold_it=*/true);
+  return visit(event, &position);
 }
 
 Result<const std::vector<std::string>*> DomainCache::institutions_in(
@@ -85,12 +109,12 @@ Result<const std::vector<std::string>*> DomainCache::institutions_in(
   return &all_institutions_;
 }
 
-Status DomainCache::visit(const NewEvent& event, bool fold_it) {
+Status DomainCache::visit(const NewEvent& event, const Position* fold_at) {
   const std::string& stream = event.stream;
   auto update = [&](auto& table) -> Status {
     auto loaded = load(table, stream);
     if (!loaded.ok()) return loaded.status();
-    if (fold_it) fold(*table.find(stream), facts_of(event));
+    if (fold_at != nullptr) fold(*table.find(stream), facts_of(event, *fold_at));
     return Status::Ok();
   };
   if (stream.starts_with("hazard-")) return update(hazards_);
@@ -100,12 +124,15 @@ Status DomainCache::visit(const NewEvent& event, bool fold_it) {
   if (stream.starts_with("report-")) return update(reports_);
   if (stream.starts_with("campaign-")) return update(campaigns_);
   if (stream.starts_with("volunteer-")) return update(volunteers_);
-  return Status::Ok();  // streams without write-side state (systemic-…)
+  if (stream.starts_with("systemic-")) return update(systemics_);
+  return Status::Ok();
 }
 
 std::size_t DomainCache::size() const {
+  // A category report is a tenth of an entity's memory.
   return units_.size() + institutions_.size() + volunteers_.size() + campaigns_.size() +
-         inspections_.size() + reports_.size() + hazards_.size();
+         inspections_.size() + reports_.size() + hazards_.size() + systemics_.size() +
+         category_report_count_ / 10;
 }
 
 void DomainCache::trim(std::size_t limit) {
@@ -114,6 +141,9 @@ void DomainCache::trim(std::size_t limit) {
   });
   reports_.erase_if([](const ReportState& report) { return report.published; });
   inspections_.erase_if([](const InspectionState& inspection) { return inspection.completed; });
+  // Reloaded on demand; nothing is in flight now, so the store alone has them all.
+  category_reports_.clear();
+  category_report_count_ = 0;
   if (size() <= limit) return;
   units_.rotate();
   institutions_.rotate();
@@ -122,6 +152,7 @@ void DomainCache::trim(std::size_t limit) {
   inspections_.rotate();
   reports_.rotate();
   hazards_.rotate();
+  systemics_.rotate();
 }
 
 void DomainCache::clear() {
@@ -135,6 +166,9 @@ void DomainCache::clear() {
   inspections_.clear();
   reports_.clear();
   hazards_.clear();
+  systemics_.clear();
+  category_reports_.clear();
+  category_report_count_ = 0;
 }
 
 }  // namespace redline

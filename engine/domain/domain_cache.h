@@ -10,6 +10,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "engine/domain/directory.h"
 #include "engine/domain/state.h"
 #include "engine/event_store.h"
 
@@ -17,7 +18,7 @@ namespace redline {
 
 class DomainCache {
  public:
-  DomainCache(const EventStore& store, RulesConfig rules) : store_(store), rules_(rules) {}
+  explicit DomainCache(const EventStore& store) : store_(store) {}
 
   Result<const UnitState*> unit(std::string_view id) { return load(units_, unit_stream(id)); }
   Result<const InstitutionState*> institution(std::string_view id) {
@@ -38,11 +39,19 @@ class DomainCache {
   Result<const HazardState*> hazard(std::string_view id) {
     return load(hazards_, hazard_stream(id));
   }
+  Result<const SystemicState*> systemic(std::string_view county, Category category) {
+    return load(systemics_, systemic_stream(county, category));
+  }
+  // Every report of `category` in `county` (directory.h), counting those staged or still
+  // being written, in (occurred_at, hazard_id) order.
+  Result<const std::vector<CategoryReport>*> category_reports(const std::string& county,
+                                                              Category category);
 
-  // Loads the state of the event's stream, so that apply() needs no read.
+  // Loads what apply() will change for this event, so that apply() needs no read.
   Status preload(const NewEvent& event);
-  // Folds a staged event into the cached state of its stream (loading it first if needed).
-  Status apply(const NewEvent& event);
+  // Folds a staged event, at `position`, into the cached state of its stream (loading it
+  // first if needed).
+  Status apply(const NewEvent& event, Position position);
 
   // The county's registered institutions (all counties' when county is empty), counting
   // registrations staged or still being written, sorted. Valid until the next call or
@@ -88,10 +97,9 @@ class DomainCache {
   Result<const State*> load(Table<State>& table, const std::string& stream);
   template <class State>
   void fold(State& state, const EventFacts& facts);
-  Status visit(const NewEvent& event, bool fold_it);
+  Status visit(const NewEvent& event, const Position* fold_at);
 
   const EventStore& store_;
-  RulesConfig rules_;
   Table<UnitState> units_;
   Table<InstitutionState> institutions_;
   Table<VolunteerState> volunteers_;
@@ -99,6 +107,11 @@ class DomainCache {
   Table<InspectionState> inspections_;
   Table<ReportState> reports_;
   Table<HazardState> hazards_;
+  Table<SystemicState> systemics_;
+  // Reports by (county, category), loaded whole on first use (a preload, so before any of
+  // its reports can be in flight) and kept current by apply().
+  std::map<std::pair<std::string, Category>, std::vector<CategoryReport>> category_reports_;
+  std::size_t category_report_count_ = 0;
   // Registered institutions per county, sorted: loaded from the directory on first use
   // and kept current by apply(). Registrations of counties not loaded yet wait in
   // pending_institutions_ until the county is loaded.

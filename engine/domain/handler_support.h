@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/config.h"
 #include "engine/domain/command.h"
 #include "engine/domain/domain_cache.h"
 #include "engine/domain/field_reader.h"

@@ -283,10 +283,18 @@ Result<Decision> extend_deadline(HandlerContext& c) {
   REDLINE_RETURN_IF_ERROR(require_supervisor(c, *hazard));
   REDLINE_RETURN_IF_ERROR(require_phase(id, *hazard, "ExtendDeadline",
                                         {HazardPhase::classified, HazardPhase::rectifying}));
-  if (hazard->rectification_limit && e.new_deadline <= *hazard->rectification_limit) {
+  if (e.new_deadline <= c.command.at) {
     return Status(ErrorCode::invalid_field, "new_deadline " + format_instant(e.new_deadline) +
-                                                " does not extend the current limit " +
-                                                format_limit(*hazard));
+                                                " is not after the command's time " +
+                                                format_instant(c.command.at));
+  }
+  // Extends whichever deadline is active (the plan deadline while a major hazard has no
+  // plan); it must move it later.
+  if (auto active = hazard->active_deadline(); active && e.new_deadline <= *active) {
+    return Status(ErrorCode::invalid_field,
+                  "new_deadline " + format_instant(e.new_deadline) + " does not extend the " +
+                      std::string(to_string(hazard->active_deadline_kind())) + " deadline " +
+                      format_instant(*active));
   }
   return Decision{c.event(hazard_stream(id), std::move(e))};
 }

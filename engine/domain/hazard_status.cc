@@ -22,8 +22,7 @@ nlohmann::ordered_json hazard_status_json(const std::string& hazard_id, const Ha
   return j;
 }
 
-Result<HazardTrail> load_hazard(const EventStore& store, const std::string& hazard_id,
-                                const RulesConfig& rules) {
+Result<HazardTrail> load_hazard(const EventStore& store, const std::string& hazard_id) {
   auto positions = store.stream_positions(hazard_stream(hazard_id));
   if (!positions.ok()) return positions.status();
   if (positions->empty()) {
@@ -33,7 +32,7 @@ Result<HazardTrail> load_hazard(const EventStore& store, const std::string& haza
   for (Position position : *positions) {
     auto envelope = store.read(position);
     if (!envelope.ok()) return envelope.status();
-    apply(trail.state, facts_of(*envelope), rules);
+    apply(trail.state, facts_of(*envelope));
     trail.events.push_back(std::move(envelope).value());
   }
   return trail;

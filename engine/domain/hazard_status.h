@@ -22,7 +22,6 @@ struct HazardTrail {
 };
 
 // not_found when the hazard was never reported.
-Result<HazardTrail> load_hazard(const EventStore& store, const std::string& hazard_id,
-                                const RulesConfig& rules);
+Result<HazardTrail> load_hazard(const EventStore& store, const std::string& hazard_id);
 
 }  // namespace redline

@@ -3,11 +3,11 @@
 // (The read projections of issue 4 are built separately; these are the write side's.)
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "engine/config.h"
 #include "events/envelope.h"
 
 namespace redline {
@@ -23,6 +23,7 @@ std::string inspection_stream(std::string_view id);
 std::string report_stream(std::string_view id);
 std::string campaign_stream(std::string_view id);
 std::string volunteer_stream(std::string_view id);
+std::string systemic_stream(std::string_view county, Category category);
 
 struct UnitState {
   bool exists = false;
@@ -34,6 +35,8 @@ struct InstitutionState {
   bool exists = false;
   std::string county;
   InstitutionKind kind = InstitutionKind::elderly_care;
+  std::vector<std::string> drill_days;   // held_on of each drill, as recorded
+  std::vector<std::string> letter_days;  // signed_on of each responsibility letter to it
 };
 
 struct VolunteerState {
@@ -44,6 +47,16 @@ struct CampaignState {
   bool exists = false;
   std::string starts_on;
   std::string ends_on;
+  std::string liaison_due;
+  std::string summary_due;
+  // Unit id → occurred_at of its first submission of each kind.
+  std::map<std::string, Timestamp> liaison_lists;
+  std::map<std::string, Timestamp> summaries;
+};
+
+// A systemic-{county}-{category} stream: when it was identified.
+struct SystemicState {
+  std::vector<Timestamp> identified_at;
 };
 
 struct InspectionState {
@@ -66,6 +79,9 @@ struct ReportState {
   bool published = false;
 };
 
+// HazardEscalated.reason of the still-overdue rule; the fold counts these steps.
+inline constexpr std::string_view kStillOverdueReason = "still_overdue";
+
 struct HazardState {
   bool exists = false;
   std::string institution_id;
@@ -77,39 +93,63 @@ struct HazardState {
   std::optional<ListingLevel> listed;
   EscalationLevel escalation = EscalationLevel::institution;
   bool has_plan = false;
-  // The latest limit a plan's deadline may reach (set by classification rules, moved by
-  // DeadlineExtended); unset until classified.
+  // The latest deadline a plan may name: the latest rectification deadline the rules set
+  // or an extension granted (plans only ever move the deadline earlier). Unset until the
+  // classification rules ran.
   std::optional<Timestamp> rectification_limit;
   std::optional<Timestamp> plan_deadline;
   std::optional<Timestamp> rectification_deadline;
+  // When the active deadline was last (re)armed for deadline-missed, and by which event:
+  // set whenever the active deadline changes or a failed verification reopens the hazard.
+  Timestamp deadline_armed_at;
+  Position deadline_armed_by;
   std::optional<std::string> submitted_by;  // actor id of the last submission
   std::optional<Timestamp> submitted_at;
-  std::uint32_t reopen_count = 0;  // failed verifications
-  bool overdue = false;            // a DeadlineMissed not yet cleared (SPEC §4)
-  bool ever_overdue = false;       // any DeadlineMissed at all (the on-time rate)
-  Timestamp updated_at;            // occurred_at of its last event
+  Position submitted_position;        // the last RectificationSubmitted
+  bool verification_overdue = false;  // VerificationOverdue since the last submission
+  std::uint32_t reopen_count = 0;     // failed verifications
+  bool overdue = false;               // a DeadlineMissed not yet cleared (SPEC §4)
+  bool ever_overdue = false;          // any DeadlineMissed at all (the on-time rate)
+  Timestamp missed_at;                // occurred_at of the DeadlineMissed behind `overdue`
+  Position missed_position;           // …and its position
+  std::uint32_t overdue_escalations = 0;  // still-overdue escalations since that miss
+  Timestamp updated_at;               // occurred_at of its last event
 
-  // The active deadline: the plan deadline while a major hazard has no plan, else the
-  // rectification deadline (SPEC §4); none once submitted, closed or dismissed.
+  // Classified or rectifying: work on it is due.
+  bool is_open() const {
+    return phase == HazardPhase::classified || phase == HazardPhase::rectifying;
+  }
+  // Which deadline is active: the plan deadline while a major hazard has no plan, else the
+  // rectification deadline (SPEC §4).
+  DeadlineKind active_deadline_kind() const;
+  // The active deadline's instant; none unless open.
   std::optional<Timestamp> active_deadline() const;
 };
 
 // What a fold needs of an event, whether stored (Envelope) or just decided (NewEvent).
+// `position` is where the event is (or will be) in the log.
 struct EventFacts {
   const Event& data;
   Timestamp occurred_at;
   const std::string& actor_id;
+  Position position;
 };
-inline EventFacts facts_of(const Envelope& e) { return {e.data, e.occurred_at, e.actor.id}; }
-inline EventFacts facts_of(const NewEvent& e) { return {e.data, e.occurred_at, e.actor.id}; }
+inline EventFacts facts_of(const Envelope& e) {
+  return {e.data, e.occurred_at, e.actor.id, e.position};
+}
+inline EventFacts facts_of(const NewEvent& e, Position position) {
+  return {e.data, e.occurred_at, e.actor.id, position};
+}
 
 void apply(UnitState& state, const EventFacts& event);
 void apply(InstitutionState& state, const EventFacts& event);
 void apply(VolunteerState& state, const EventFacts& event);
 void apply(CampaignState& state, const EventFacts& event);
+void apply(SystemicState& state, const EventFacts& event);
 void apply(InspectionState& state, const EventFacts& event);
 void apply(ReportState& state, const EventFacts& event);
-// A hazard fold needs the rule days of config [rules] to know its limits.
-void apply(HazardState& state, const EventFacts& event, const RulesConfig& rules);
+// Depends on the events only, never on the configuration: the rules wrote their decisions
+// (deadlines, listings, escalations) into the log as events.
+void apply(HazardState& state, const EventFacts& event);
 
 }  // namespace redline

@@ -119,8 +119,7 @@ bool run_projection_bench(const ProjectionBenchOptions& options) {
     std::size_t hazards = 0;
     for (int round = 0; round < 3; ++round) {
       started = Clock::now();
-      auto board = hazard_states_at(**projections, ReadPoint{ReadPoint::Kind::as_of, Position(0), near_head},
-                                    RulesConfig{});
+      auto board = hazard_states_at(**projections, ReadPoint{ReadPoint::Kind::as_of, Position(0), near_head});
       check(board.status());
       as_of = std::min(as_of, seconds_since(started));
       hazards = board->hazards.size();

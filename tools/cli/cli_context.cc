@@ -77,4 +77,12 @@ Result<std::unique_ptr<EventStore>> CliContext::open_store(bool create) {
   return EventStore::open(store_options);
 }
 
+Result<std::unique_ptr<EventStore>> CliContext::open_follower() {
+  StoreOptions store_options;
+  store_options.path = options_.data_dir;
+  store_options.create_if_missing = false;
+  store_options.follower = true;
+  return EventStore::open(store_options);
+}
+
 }  // namespace redline::cli

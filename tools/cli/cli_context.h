@@ -39,6 +39,8 @@ class CliContext {
   Result<Config> config();
   // Opens the store; `create` for `init`, otherwise a missing store is an error.
   Result<std::unique_ptr<EventStore>> open_store(bool create);
+  // Opens the store read-only beside any process writing it (StoreOptions::follower).
+  Result<std::unique_ptr<EventStore>> open_follower();
   const GlobalOptions& options() const { return options_; }
 
  private:

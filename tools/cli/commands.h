@@ -20,6 +20,9 @@ void add_projection_commands(CLI::App& app, const GlobalOptions& globals, int* e
 // status, supervision.
 void add_status_command(CLI::App& app, const GlobalOptions& globals, int* exit_code);
 
+// tick, alerts, rules simulate.
+void add_rules_commands(CLI::App& app, const GlobalOptions& globals, int* exit_code);
+
 // simulate.
 void add_simulate_command(CLI::App& app, int* exit_code);
 

@@ -51,7 +51,7 @@ int run_hazard(CliContext& context, const HazardOptions& options) {
   if (!config.ok()) return report_error(config.status());
   auto store = context.open_store(/*create=*/false);
   if (!store.ok()) return report_error(store.status());
-  auto trail = load_hazard(**store, options.id, config->rules);
+  auto trail = load_hazard(**store, options.id);
   if (!trail.ok()) return report_error(trail.status());
   if (point->kind != ReadPoint::Kind::head) {
     std::erase_if(trail->events, [&](const Envelope& e) { return !included(e, *point); });
@@ -60,7 +60,7 @@ int run_hazard(CliContext& context, const HazardOptions& options) {
                                  "hazard " + options.id + " was not reported by then"));
     }
     trail->state = HazardState{};
-    for (const Envelope& e : trail->events) apply(trail->state, facts_of(e), config->rules);
+    for (const Envelope& e : trail->events) apply(trail->state, facts_of(e));
   }
   VisibilityFilter filter(**store, *viewer);
 

@@ -58,8 +58,8 @@ Result<OpenedProjections> open_projections(CliContext& context, bool catch_up) {
   auto store = context.open_store(/*create=*/false);
   if (!store.ok()) return store.status();
   opened.store = std::move(store).value();
-  ProjectionSettings settings{opened.config.rules,
-                              static_cast<std::uint64_t>(opened.config.projections.snapshot_every)};
+  ProjectionSettings settings{
+      static_cast<std::uint64_t>(opened.config.projections.snapshot_every)};
   auto projections = ProjectionStore::open(*opened.store, settings);
   if (!projections.ok()) return projections.status();
   opened.projections = std::move(projections).value();

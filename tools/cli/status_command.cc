@@ -75,7 +75,7 @@ int run_board(CliContext& context, const BoardOptions& options, bool listed_only
   // status of every hazard (at the point asked).
   auto board = listed_only && point->kind == ReadPoint::Kind::head
                    ? listed_hazards_now(*opened->projections)
-                   : hazard_states_at(*opened->projections, *point, opened->config.rules);
+                   : hazard_states_at(*opened->projections, *point);
   if (!board.ok()) return report_error(board.status());
 
   auto selected = [&](const HazardState& s) {
