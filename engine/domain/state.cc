@@ -168,12 +168,13 @@ void apply(HazardState& state, const EventFacts& event) {
             state.phase = HazardPhase::dismissed;
             clear_overdue(state);
           },
-          [&](const RectificationPlanned& e) {
+          [&](const RectificationPlanned&) {
             // A late plan ends a missed plan deadline: its own deadline becomes the active one.
             if (state.severity == Severity::major && !state.has_plan) clear_overdue(state);
             state.phase = HazardPhase::rectifying;
             state.has_plan = true;
-            state.rectification_deadline = e.deadline;
+            // The plan's deadline becomes the rectification deadline through the DeadlineSet
+            // of the plan-deadline rule that follows it.
           },
           [&](const DeadlineMissed&) {
             state.overdue = true;

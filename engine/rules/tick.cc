@@ -25,8 +25,12 @@ constexpr std::string_view kDeadlineMissedReason = "deadline_missed";
 
 class Ticker {
  public:
-  Ticker(EventStore& store, const RulesConfig& rules, Timestamp now)
-      : store_(store), rules_(rules), now_(now), cache_(store) {
+  Ticker(EventStore& store, const RulesConfig& rules, Timestamp now, DomainCache* shared)
+      : store_(store),
+        rules_(rules),
+        now_(now),
+        own_cache_(shared == nullptr ? std::make_unique<DomainCache>(store) : nullptr),
+        cache_(shared == nullptr ? *own_cache_ : *shared) {
     txn_.emplace(store.begin_transaction());
   }
 
@@ -187,7 +191,8 @@ class Ticker {
   EventStore& store_;
   const RulesConfig& rules_;
   const Timestamp now_;
-  DomainCache cache_;
+  std::unique_ptr<DomainCache> own_cache_;
+  DomainCache& cache_;
   std::optional<StoreTransaction> txn_;  // the open chunk
   std::map<std::string, DueItem> pending_;  // by key: due order
   TickOutcome outcome_;
@@ -207,7 +212,8 @@ Result<std::optional<Timestamp>> last_tick(const EventStore& store) {
   return std::optional<Timestamp>(*instant);
 }
 
-Result<TickOutcome> run_tick(EventStore& store, const RulesConfig& rules, Timestamp now) {
+Result<TickOutcome> run_tick(EventStore& store, const RulesConfig& rules, Timestamp now,
+                             DomainCache* cache) {
   std::optional<Timestamp> ticked;
   REDLINE_ASSIGN(ticked, last_tick(store));
   if (ticked && now <= *ticked) {
@@ -215,8 +221,11 @@ Result<TickOutcome> run_tick(EventStore& store, const RulesConfig& rules, Timest
     outcome.already_ticked_to = ticked;
     return outcome;
   }
-  Ticker ticker(store, rules, now);
-  return ticker.run();
+  Ticker ticker(store, rules, now, cache);
+  auto outcome = ticker.run();
+  // A failed chunk was never written: the shared cache must not keep its folds.
+  if (!outcome.ok() && cache != nullptr) cache->clear();
+  return outcome;
 }
 
 }  // namespace redline

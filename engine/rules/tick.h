@@ -11,6 +11,7 @@
 #include <optional>
 
 #include "engine/config.h"
+#include "engine/domain/domain_cache.h"
 #include "engine/event_store.h"
 
 namespace redline {
@@ -27,6 +28,10 @@ struct TickOutcome {
 // The instant the store last ticked to; nullopt if it never ticked.
 Result<std::optional<Timestamp>> last_tick(const EventStore& store);
 
-Result<TickOutcome> run_tick(EventStore& store, const RulesConfig& rules, Timestamp now);
+// `cache`, when given, is the write-side cache of a CommandProcessor on the same store: the
+// tick reads and folds through it, so the processor's later commands see the tick's events.
+// Nothing of that processor may be in flight. Without it the tick loads what it needs.
+Result<TickOutcome> run_tick(EventStore& store, const RulesConfig& rules, Timestamp now,
+                             DomainCache* cache = nullptr);
 
 }  // namespace redline
