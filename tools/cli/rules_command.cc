@@ -4,10 +4,17 @@
 #include <csignal>
 #include <iomanip>
 #include <iostream>
+#include <set>
+#include <unistd.h>
 #include <thread>
 
+#include <filesystem>
+#include <future>
+
 #include "engine/rules/alerts.h"
+#include "engine/rules/rules_simulation.h"
 #include "engine/rules/tick.h"
+#include "tools/cli/table.h"
 #include "events/codec.h"
 #include "events/time.h"
 #include "tools/cli/commands.h"
@@ -131,6 +138,126 @@ int run_alerts(CliContext& context, const AlertsOptions& options) {
   }
 }
 
+struct SimulateOptions {
+  std::string other_config;
+  std::string until;
+  std::string format = "table";
+};
+
+// "name a → b" for each rule parameter that differs.
+std::vector<std::string> differences(const RulesConfig& today, const RulesConfig& other) {
+  std::vector<std::string> out;
+  auto number = [&](const char* name, std::int32_t a, std::int32_t b) {
+    if (a != b) out.push_back(std::string(name) + " " + std::to_string(a) + " → " + std::to_string(b));
+  };
+  number("general_rectification_days", today.general_rectification_days, other.general_rectification_days);
+  number("major_plan_days", today.major_plan_days, other.major_plan_days);
+  number("major_rectification_days", today.major_rectification_days, other.major_rectification_days);
+  number("escalation_interval_days", today.escalation_interval_days, other.escalation_interval_days);
+  number("verification_days", today.verification_days, other.verification_days);
+  number("systemic_threshold", today.systemic_threshold, other.systemic_threshold);
+  number("systemic_window_days", today.systemic_window_days, other.systemic_window_days);
+  auto ladder = [](const RulesConfig& r) {
+    std::string text;
+    for (auto level : r.escalation_ladder) text += (text.empty() ? "" : ",") + std::string(to_string(level));
+    return text;
+  };
+  if (ladder(today) != ladder(other)) out.push_back("escalation_ladder " + ladder(today) + " → " + ladder(other));
+  if (today.major_listing_level != other.major_listing_level) {
+    out.push_back("major_listing_level " + std::string(to_string(today.major_listing_level)) + " → " +
+                  std::string(to_string(other.major_listing_level)));
+  }
+  return out;
+}
+
+nlohmann::ordered_json counts_json(const RuleCounts& c) {
+  return {{"deadlines_missed", c.deadlines_missed}, {"escalations", c.escalations},
+          {"listings", c.listings}, {"accountability", c.accountability},
+          {"obligations_missed", c.obligations_missed}};
+}
+
+int run_rules_simulate(CliContext& context, const SimulateOptions& options) {
+  std::optional<Timestamp> until;
+  if (!options.until.empty()) {
+    until = parse_instant(options.until);
+    if (!until) {
+      std::cerr << "redline: --until must be an ISO-8601 UTC instant, got '" << options.until << "'\n";
+      return kExitUsage;
+    }
+  }
+  if (options.format != "table" && options.format != "json") {
+    std::cerr << "redline: --format must be table or json, got '" << options.format << "'\n";
+    return kExitUsage;
+  }
+  auto today = context.config();
+  if (!today.ok()) return report_error(today.status());
+  auto other = load_config(options.other_config, /*must_exist=*/true);
+  if (!other.ok()) return report_error(other.status());
+  auto source = context.open_follower();
+  if (!source.ok()) return report_error(source.status());
+
+  std::error_code ec;
+  const auto scratch = std::filesystem::temp_directory_path() /
+                       ("redline-rules-simulate-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(scratch, ec);
+  std::filesystem::create_directories(scratch, ec);
+  // Both replays read the same source; each writes its own scratch store.
+  auto today_run = std::async(std::launch::async, [&] {
+    return simulate_rules(**source, today->rules, until, (scratch / "today").string());
+  });
+  auto other_run = simulate_rules(**source, other->rules, until, (scratch / "other").string());
+  auto today_result = today_run.get();
+  std::filesystem::remove_all(scratch, ec);
+  if (!today_result.ok()) return report_error(today_result.status());
+  if (!other_run.ok()) return report_error(other_run.status());
+
+  std::set<std::string> counties;
+  for (const auto& [county, c] : today_result->by_county) counties.insert(county);
+  for (const auto& [county, c] : other_run->by_county) counties.insert(county);
+  auto of = [](const RuleSimulation& run, const std::string& county) {
+    auto found = run.by_county.find(county);
+    return found == run.by_county.end() ? RuleCounts{} : found->second;
+  };
+  if (options.format == "json") {
+    nlohmann::ordered_json out;
+    out["ticked_to"] = format_instant(today_result->ticked_to);
+    out["events_replayed"] = today_result->events_replayed;
+    out["differences"] = differences(today->rules, other->rules);
+    out["counties"] = nlohmann::ordered_json::array();
+    for (const auto& county : counties) {
+      out["counties"].push_back({{"county", county},
+                                 {"today", counts_json(of(*today_result, county))},
+                                 {"other", counts_json(of(*other_run, county))}});
+    }
+    out["total"] = {{"today", counts_json(today_result->total)}, {"other", counts_json(other_run->total)}};
+    std::cout << out.dump(2) << "\n";
+    return kExitOk;
+  }
+  std::cout << "replayed " << today_result->events_replayed << " command events, ticking to "
+            << format_instant(today_result->ticked_to) << "\n";
+  const auto changed = differences(today->rules, other->rules);
+  std::cout << "today's rules → " << options.other_config << ": "
+            << (changed.empty() ? std::string("no rule parameter differs") : "") ;
+  for (std::size_t i = 0; i < changed.size(); ++i) std::cout << (i ? "; " : "") << changed[i];
+  std::cout << "\n\n";
+  Table table({"county", "deadlines missed", "escalations", "listings", "accountability",
+               "obligations missed"});
+  auto cell = [](std::int64_t a, std::int64_t b) {
+    return std::to_string(a) + " → " + std::to_string(b);
+  };
+  auto row = [&](const std::string& name, const RuleCounts& a, const RuleCounts& b) {
+    table.add({name, cell(a.deadlines_missed, b.deadlines_missed), cell(a.escalations, b.escalations),
+               cell(a.listings, b.listings), cell(a.accountability, b.accountability),
+               cell(a.obligations_missed, b.obligations_missed)});
+  };
+  for (const auto& county : counties) {
+    row(county.empty() ? "(none)" : county, of(*today_result, county), of(*other_run, county));
+  }
+  row("all", today_result->total, other_run->total);
+  table.print(std::cout);
+  return kExitOk;
+}
+
 }  // namespace
 
 void add_rules_commands(CLI::App& app, const GlobalOptions& globals, int* exit_code) {
@@ -151,6 +278,18 @@ void add_rules_commands(CLI::App& app, const GlobalOptions& globals, int* exit_c
       ->check(CLI::Range(0.01, 60.0));
   on_run(alerts_command, globals, exit_code,
          [alerts](CliContext& context) { return run_alerts(context, *alerts); });
+
+  auto* rules = app.add_subcommand("rules", "rule what-if");
+  rules->require_subcommand(1);
+  auto simulate = std::make_shared<SimulateOptions>();
+  auto* simulate_command = rules->add_subcommand(
+      "simulate", "replay the commands' events under other rule parameters and compare");
+  simulate_command->add_option("--config", simulate->other_config, "the other configuration (TOML)")
+      ->required();
+  simulate_command->add_option("--until", simulate->until, "replay up to this business time");
+  simulate_command->add_option("--format", simulate->format, "table or json");
+  on_run(simulate_command, globals, exit_code,
+         [simulate](CliContext& context) { return run_rules_simulate(context, *simulate); });
 }
 
 }  // namespace redline::cli
