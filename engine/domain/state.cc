@@ -165,7 +165,10 @@ void apply(HazardState& state, const EventFacts& event) {
             state.classified_at = event.occurred_at;
           },
           [&](const HazardDismissed&) {
+            // Dismissal is terminal: nothing is left to supervise, so a listing (a major
+            // hazard is listed on classification) ends with it.
             state.phase = HazardPhase::dismissed;
+            state.listed.reset();
             clear_overdue(state);
           },
           [&](const RectificationPlanned&) {
@@ -198,8 +201,8 @@ void apply(HazardState& state, const EventFacts& event) {
               state.plan_deadline = e.new_deadline;
             } else {
               state.rectification_deadline = e.new_deadline;
+              raise_limit(state, e.new_deadline);
             }
-            raise_limit(state, e.new_deadline);
             if (e.new_deadline > event.occurred_at) clear_overdue(state);
           },
           [&](const RectificationSubmitted&) {

@@ -126,12 +126,17 @@ TEST_F(ReadCli, StatusBoardJsonFiltersAndSummary) {
   auto all = run_command(redline("status --format json"));
   ASSERT_EQ(all.exit_code, 0) << all.err;
   const json board = json::parse(all.out);
-  EXPECT_EQ(board["position"], 7);
+  // 5 I-9, 6 H-0 reported, 7 HazardClassified + the rules' 8 DeadlineSet{plan},
+  // 9 DeadlineSet{rectification} and 10 HazardListed{city}.
+  EXPECT_EQ(board["position"], 10);
   ASSERT_EQ(board["hazards"].size(), 2u);
   EXPECT_EQ(board["hazards"][0]["hazard_id"], "H-0");  // sorted by id
   EXPECT_EQ(board["hazards"][0]["state"], "classified");
   EXPECT_EQ(board["hazards"][0]["deadline"], "2026-06-06T09:00:00Z");  // major: plan due in 3 days
+  EXPECT_EQ(board["hazards"][0]["listed"], "city");  // the major-listing rule
+  EXPECT_EQ(board["hazards"][0]["escalation_level"], "city");
   EXPECT_EQ(board["hazards"][1]["hazard_id"], "H-1");
+  EXPECT_EQ(board["hazards"][1]["listed"], nullptr);
   const json xf = json::parse(run_command(redline("status --format json --county XF")).out);
   ASSERT_EQ(xf["hazards"].size(), 1u);
   const json reported = json::parse(run_command(redline("status --format json --state reported")).out);

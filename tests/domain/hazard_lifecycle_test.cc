@@ -30,7 +30,7 @@ class HazardLifecycle : public ::testing::Test {
 };
 
 TEST_F(HazardLifecycle, GeneralHazardFixedOnTheSpotThenVerifiedAndClosed) {
-  h.classified_hazard("H-1", "general");
+  h.classified_hazard("H-1", "general");  // HazardReported, HazardClassified, DeadlineSet
   h.ok(command("RecordProgress", staff("I-1"), {{"hazard_id", "H-1"}, {"note", "已更换"}}));
   json submitted = h.ok(command("SubmitRectification", staff("I-1"),
                                 {{"hazard_id", "H-1"}, {"evidence", evidence()}},
@@ -40,7 +40,7 @@ TEST_F(HazardLifecycle, GeneralHazardFixedOnTheSpotThenVerifiedAndClosed) {
                {{"hazard_id", "H-1"}, {"passed", true}, {"note", "合格"}}));
   json closed = h.ok(command("CloseHazard", county(), {{"hazard_id", "H-1"}}));
   EXPECT_EQ(closed["stream"], "hazard-H-1");
-  EXPECT_EQ(closed["version"], 6);
+  EXPECT_EQ(closed["version"], 7);
   h.rejected(command("RecordProgress", staff("I-1"), {{"hazard_id", "H-1"}, {"note", "x"}}),
              "invalid_transition");
 }
@@ -157,14 +157,17 @@ TEST_F(HazardLifecycle, AssistanceOnlyForMajorHazardsNotYetVerified) {
 }
 
 TEST_F(HazardLifecycle, ExpectedVersionConflicts) {
+  // HazardReported, HazardClassified and the rule's DeadlineSet: version 3.
   h.classified_hazard("H-1", "general");
   json progress = command("RecordProgress", staff("I-1"), {{"hazard_id", "H-1"}, {"note", "n"}});
-  progress["expected_version"] = 1;
-  json r = h.rejected(progress, "conflict");
-  EXPECT_NE(r["error"]["message"].get<std::string>().find("hazard-H-1 is at version 2, expected 1"),
-            std::string::npos);
   progress["expected_version"] = 2;
-  h.ok(progress);
+  json r = h.rejected(progress, "conflict");
+  EXPECT_NE(r["error"]["message"].get<std::string>().find("hazard-H-1 is at version 3, expected 2"),
+            std::string::npos)
+      << r.dump();
+  progress["expected_version"] = 3;
+  json accepted = h.ok(progress);
+  EXPECT_EQ(accepted["version"], 4);
 }
 
 TEST_F(HazardLifecycle, RepeatedCommandIdReturnsTheFirstResult) {

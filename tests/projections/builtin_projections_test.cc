@@ -12,6 +12,7 @@
 #include "projections/hazard_history.h"
 #include "projections/projection_store.h"
 #include "tests/support/domain_harness.h"
+#include "tests/support/sample_events.h"
 #include "tools/simulator/city_simulator.h"
 
 namespace redline {
@@ -26,7 +27,7 @@ using testing::staff;
 using testing::evidence;
 
 std::unique_ptr<ProjectionStore> open_caught_up(EventStore& store, std::uint64_t snapshot_every = 50'000) {
-  auto projections = ProjectionStore::open(store, ProjectionSettings{RulesConfig{}, snapshot_every});
+  auto projections = ProjectionStore::open(store, ProjectionSettings{snapshot_every});
   EXPECT_TRUE(projections.ok()) << projections.status().to_string();
   Status caught_up = (*projections)->catch_up();
   EXPECT_TRUE(caught_up.ok()) << caught_up.to_string();
@@ -46,8 +47,9 @@ std::map<std::string, std::string> dump(const ProjectionStore& projections, std:
 
 class BuiltinProjections : public ::testing::Test {
  protected:
-  // H-1 general at I-1, closed; H-2 major at I-1, listed at county level, rectifying;
-  // H-3 at I-9 (XF) dismissed; a drill at I-2 and a letter to I-1.
+  // H-1 general at I-1, closed; H-2 major at I-1, classified and listed at city level by
+  // the major-listing rule; H-3 at I-9 (XF) dismissed; H-4 general at I-2, classified and
+  // listed at county level by the county bureau; a drill at I-2 and a letter to I-1.
   void SetUp() override {
     h.city_with_institutions();
     h.classified_hazard("H-1", "general");
@@ -59,15 +61,26 @@ class BuiltinProjections : public ::testing::Test {
     h.ok(command("ReportHazard", staff("I-1"),
                  {{"hazard_id", "H-2"}, {"institution_id", "I-1"}, {"category", "gas"},
                   {"description", "燃气管老化"}, {"source", "self_inspection"}}, "2026-06-04T09:00:00Z"));
-    h.ok(command("ClassifyHazard", county(), {{"hazard_id", "H-2"}, {"severity", "major"}},
-                 "2026-06-04T10:00:00Z"));
-    h.ok(command("ListHazard", county(), {{"hazard_id", "H-2"}, {"level", "county"}, {"reason", "重大隐患"}},
-                 "2026-06-04T11:00:00Z"));
+    json classified = h.ok(command("ClassifyHazard", county(), {{"hazard_id", "H-2"}, {"severity", "major"}},
+                                   "2026-06-04T10:00:00Z"));
+    EXPECT_EQ(classified["events"],
+              json::array({"HazardClassified", "DeadlineSet", "DeadlineSet", "HazardListed"}));
+    // Already listed higher, at city level, by the rule: the county bureau cannot list it.
+    h.rejected(command("ListHazard", county(), {{"hazard_id", "H-2"}, {"level", "county"}, {"reason", "重大隐患"}},
+                       "2026-06-04T11:00:00Z"),
+               "invalid_transition");
     h.ok(command("ReportHazard", testing::county("XF", "xf-1"),
                  {{"hazard_id", "H-3"}, {"institution_id", "I-9"}, {"category", "electrical"},
                   {"description", "电线裸露"}, {"source", "spot_check"}}, "2026-06-05T09:00:00Z"));
     h.ok(command("DismissHazard", testing::county("XF", "xf-1"), {{"hazard_id", "H-3"}, {"reason", "误报"}},
                  "2026-06-05T10:00:00Z"));
+    h.ok(command("ReportHazard", staff("I-2", "staff-2"),
+                 {{"hazard_id", "H-4"}, {"institution_id", "I-2"}, {"category", "electrical"},
+                  {"description", "配电箱无防护"}, {"source", "self_inspection"}}, "2026-06-06T09:00:00Z"));
+    h.ok(command("ClassifyHazard", county(), {{"hazard_id", "H-4"}, {"severity", "general"}},
+                 "2026-06-06T10:00:00Z"));
+    h.ok(command("ListHazard", county(), {{"hazard_id", "H-4"}, {"level", "county"}, {"reason", "群众反映强烈"}},
+                 "2026-06-06T11:00:00Z"));
     h.ok(command("RecordDrill", staff("I-2", "staff-2"),
                  {{"drill_id", "D-1"}, {"institution_id", "I-2"}, {"kind", "fire_drill"},
                   {"held_on", "2026-06-05"}, {"instructor", "firefighter"}, {"participants", 30}}));
@@ -80,29 +93,43 @@ class BuiltinProjections : public ::testing::Test {
 
 TEST_F(BuiltinProjections, HazardStatusHoldsEachHazardsState) {
   auto projections = open_caught_up(h.store());
-  auto board = hazard_states_at(*projections, ReadPoint{}, RulesConfig{});
+  auto board = hazard_states_at(*projections, ReadPoint{});
   ASSERT_TRUE(board.ok()) << board.status().to_string();
   EXPECT_EQ(board->position, h.store().head().position);
-  ASSERT_EQ(board->hazards.size(), 3u);
+  ASSERT_EQ(board->hazards.size(), 4u);
   const HazardState& h1 = board->hazards.at("H-1");
   EXPECT_EQ(h1.phase, HazardPhase::closed);
   EXPECT_EQ(h1.severity, Severity::general);
   EXPECT_EQ(h1.county, "LT");
+  EXPECT_EQ(h1.rectification_deadline, testing::at("2026-06-09T10:00:00Z"));  // classified + 7 days
+  EXPECT_FALSE(h1.active_deadline().has_value());  // closed
   const HazardState& h2 = board->hazards.at("H-2");
   EXPECT_EQ(h2.phase, HazardPhase::classified);
-  EXPECT_EQ(h2.listed, ListingLevel::county);
+  EXPECT_EQ(h2.listed, ListingLevel::city);
+  EXPECT_EQ(h2.escalation, EscalationLevel::city);
   EXPECT_EQ(h2.category, Category::gas);
+  EXPECT_EQ(h2.plan_deadline, testing::at("2026-06-07T10:00:00Z"));  // classified + 3 days
+  EXPECT_EQ(h2.rectification_deadline, testing::at("2026-09-02T10:00:00Z"));  // + 90 days
+  EXPECT_EQ(h2.rectification_limit, testing::at("2026-09-02T10:00:00Z"));
+  EXPECT_EQ(h2.active_deadline(), testing::at("2026-06-07T10:00:00Z"));  // no plan yet
   EXPECT_EQ(board->hazards.at("H-3").phase, HazardPhase::dismissed);
+  const HazardState& h4 = board->hazards.at("H-4");
+  EXPECT_EQ(h4.phase, HazardPhase::classified);
+  EXPECT_EQ(h4.severity, Severity::general);
+  EXPECT_EQ(h4.listed, ListingLevel::county);
+  EXPECT_EQ(h4.escalation, EscalationLevel::county);
+  EXPECT_EQ(h4.active_deadline(), testing::at("2026-06-13T10:00:00Z"));
 }
 
 TEST_F(BuiltinProjections, SupervisionBoardHoldsListedHazardsOnly) {
   auto projections = open_caught_up(h.store());
   auto keys = dump(*projections, kSupervisionBoard);
-  EXPECT_EQ(keys, (std::map<std::string, std::string>{{"l/H-2", "county"}}));
+  EXPECT_EQ(keys, (std::map<std::string, std::string>{{"l/H-2", "city"}, {"l/H-4", "county"}}));
   auto listed = listed_hazards_now(*projections);
   ASSERT_TRUE(listed.ok()) << listed.status().to_string();
-  ASSERT_EQ(listed->hazards.size(), 1u);
-  EXPECT_EQ(listed->hazards.at("H-2").listed, ListingLevel::county);
+  ASSERT_EQ(listed->hazards.size(), 2u);
+  EXPECT_EQ(listed->hazards.at("H-2").listed, ListingLevel::city);
+  EXPECT_EQ(listed->hazards.at("H-4").listed, ListingLevel::county);
   EXPECT_EQ(listed->position, h.store().head().position);
 }
 
@@ -119,7 +146,9 @@ TEST_F(BuiltinProjections, InstitutionScorecardCountsPerInstitution) {
   EXPECT_EQ(card->drills, 0);
   auto i2 = decode_scorecard(**projections->get(kInstitutionScorecard, "i/I-2"));
   EXPECT_EQ(i2->drills, 1);
-  EXPECT_EQ(i2->open, 0);
+  EXPECT_EQ(i2->open, 1);  // H-4
+  EXPECT_EQ(i2->closed, 0);
+  EXPECT_EQ(i2->letters, 0);
   auto i9 = decode_scorecard(**projections->get(kInstitutionScorecard, "i/I-9"));
   EXPECT_EQ(i9->open, 0);  // dismissed is not open
   EXPECT_EQ(i9->closed, 0);
@@ -129,13 +158,15 @@ TEST_F(BuiltinProjections, CountySummaryCountsAndRates) {
   auto projections = open_caught_up(h.store());
   auto lt = decode_county_summary(**projections->get(kCountySummary, "c/LT"));
   ASSERT_TRUE(lt.ok());
-  EXPECT_EQ(lt->hazards, 2);
+  EXPECT_EQ(lt->hazards, 3);
+  EXPECT_EQ(lt->dismissed, 0);
   EXPECT_EQ(lt->closed, 1);
   EXPECT_EQ(lt->closed_on_time, 1);
-  EXPECT_EQ(lt->by_state, (std::map<std::string, std::int64_t>{{"classified", 1}, {"closed", 1}}));
-  EXPECT_EQ(lt->by_severity, (std::map<std::string, std::int64_t>{{"general", 1}, {"major", 1}}));
-  EXPECT_EQ(lt->by_category, (std::map<std::string, std::int64_t>{{"fire_safety", 1}, {"gas", 1}}));
-  EXPECT_DOUBLE_EQ(*lt->rectification_rate(), 0.5);
+  EXPECT_EQ(lt->by_state, (std::map<std::string, std::int64_t>{{"classified", 2}, {"closed", 1}}));
+  EXPECT_EQ(lt->by_severity, (std::map<std::string, std::int64_t>{{"general", 2}, {"major", 1}}));
+  EXPECT_EQ(lt->by_category,
+            (std::map<std::string, std::int64_t>{{"electrical", 1}, {"fire_safety", 1}, {"gas", 1}}));
+  EXPECT_DOUBLE_EQ(*lt->rectification_rate(), 1.0 / 3.0);
   EXPECT_DOUBLE_EQ(*lt->on_time_rate(), 1.0);
   auto xf = decode_county_summary(**projections->get(kCountySummary, "c/XF"));
   EXPECT_EQ(xf->dismissed, 1);
@@ -167,7 +198,7 @@ TEST(ProjectionRebuild, EqualsIncrementalMaintenanceOnASimulatedCity) {
   ASSERT_TRUE(simulate_city(options, [&](const nlohmann::ordered_json& c) { lines.push_back(c.dump()); },
                             &counts).ok());
   // Incremental: commands in slices, the projections caught up after each.
-  auto projections = ProjectionStore::open(store, ProjectionSettings{RulesConfig{}, 97}).value();
+  auto projections = ProjectionStore::open(store, ProjectionSettings{97}).value();
   const std::size_t slice = lines.size() / 5 + 1;
   for (std::size_t first = 0; first < lines.size(); first += slice) {
     const std::span<const std::string> part(lines.data() + first, std::min(slice, lines.size() - first));
@@ -183,7 +214,7 @@ TEST(ProjectionRebuild, EqualsIncrementalMaintenanceOnASimulatedCity) {
     EXPECT_EQ(dump(*projections, name), incremental) << name;
   }
   // The board's listed hazards are exactly the listed ones of hazard_status.
-  auto all = hazard_states_at(*projections, ReadPoint{}, RulesConfig{});
+  auto all = hazard_states_at(*projections, ReadPoint{});
   auto listed = listed_hazards_now(*projections);
   ASSERT_TRUE(all.ok() && listed.ok());
   std::vector<std::string> expected_listed;
@@ -195,7 +226,7 @@ TEST(ProjectionRebuild, EqualsIncrementalMaintenanceOnASimulatedCity) {
   EXPECT_EQ(listed_ids, expected_listed);
   EXPECT_FALSE(listed_ids.empty());
   // A fresh runner on the same store sees the same checkpoints and needs nothing.
-  auto reopened = ProjectionStore::open(store, ProjectionSettings{RulesConfig{}, 97}).value();
+  auto reopened = ProjectionStore::open(store, ProjectionSettings{97}).value();
   for (const auto& info : reopened->list()) EXPECT_EQ(info.lag, 0u) << info.name;
 }
 

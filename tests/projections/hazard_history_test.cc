@@ -27,7 +27,7 @@ std::map<std::string, HazardState> fold_log(const EventStore& store, const ReadP
     if (point.kind == ReadPoint::Kind::as_of) included = e.occurred_at <= point.time;
     if (point.kind == ReadPoint::Kind::known_at) included = e.recorded_at <= point.time;
     if (included && e.stream.starts_with("hazard-")) {
-      apply(hazards[e.stream.substr(7)], facts_of(e), RulesConfig{});
+      apply(hazards[e.stream.substr(7)], facts_of(e));
     }
     return true;
   }).ok());
@@ -70,10 +70,10 @@ class HazardHistory : public ::testing::Test {
   }
 
   Result<HazardBoard> at(const ReadPoint& point, std::uint64_t snapshot_every) {
-    auto projections = ProjectionStore::open(h.store(), ProjectionSettings{RulesConfig{}, snapshot_every});
+    auto projections = ProjectionStore::open(h.store(), ProjectionSettings{snapshot_every});
     EXPECT_TRUE(projections.ok());
     EXPECT_TRUE((*projections)->catch_up().ok());
-    return hazard_states_at(**projections, point, RulesConfig{});
+    return hazard_states_at(**projections, point);
   }
 
   testing::DomainHarness h;

@@ -218,6 +218,40 @@ TEST_F(DeadlineRules, TickingAgainToTheSameOrAnEarlierTimeAppendsNothing) {
                       "hazard-H-2 HazardListed@2026-06-15T10:00:00Z"}));
 }
 
+HazardState folded(EventStore& store, const std::string& id) {
+  HazardState state;
+  const std::vector<Position> positions = store.stream_positions("hazard-" + id).value();
+  for (Position p : positions) apply(state, facts_of(store.read(p).value()));
+  return state;
+}
+
+TEST_F(DeadlineRules, ExtendingThePlanDeadlineLeavesTheRectificationLimit) {
+  h.report("H-1", "I-1", "2026-06-02T09:00:00Z");
+  h.classify("H-1", "major", "2026-06-02T10:00:00Z");
+  h.ok(command("ExtendDeadline", testing::county(),
+               {{"hazard_id", "H-1"}, {"new_deadline", "2026-12-31T00:00:00Z"}, {"reason", "论证"}},
+               "2026-06-03T09:00:00Z"));
+  const HazardState state = folded(h.store(), "H-1");
+  EXPECT_EQ(state.plan_deadline, testing::instant("2026-12-31T00:00:00Z"));
+  EXPECT_EQ(state.rectification_limit, testing::instant("2026-08-31T10:00:00Z"));
+  json plan = {{"hazard_id", "H-1"}, {"responsible", "院长"}, {"plan", "改造"},
+               {"funding", {{"amount", 0}, {"source", "自筹"}}}, {"interim_measures", "值守"},
+               {"deadline", "2026-12-30T00:00:00Z"}};
+  EXPECT_EQ(h.run(command("PlanRectification", staff("I-1"), plan, "2026-06-04T09:00:00Z"))["error"]["code"],
+            "invalid_field");
+}
+
+TEST_F(DeadlineRules, DismissingAListedHazardEndsItsListingAndItsDeadlines) {
+  h.report("H-1", "I-1", "2026-06-02T09:00:00Z");
+  h.classify("H-1", "major", "2026-06-02T10:00:00Z");
+  h.ok(command("DismissHazard", testing::county(), {{"hazard_id", "H-1"}, {"reason", "误报"}},
+               "2026-06-03T09:00:00Z"));
+  const HazardState state = folded(h.store(), "H-1");
+  EXPECT_EQ(state.phase, HazardPhase::dismissed);
+  EXPECT_FALSE(state.listed.has_value());
+  EXPECT_TRUE(h.tick("2026-12-31T00:00:00Z").empty());
+}
+
 // The deadlines family holds exactly the items the folded hazards wait for.
 TEST_F(DeadlineRules, TheDeadlineIndexEqualsWhatTheLogImplies) {
   general_hazard();

@@ -2,6 +2,7 @@
 // and every line accepted by the command processor on an empty store.
 #include <gtest/gtest.h>
 
+#include <map>
 #include <set>
 
 #include "engine/audit.h"
@@ -37,11 +38,28 @@ TEST(Simulator, EveryLineIsAcceptedAndEveryCommandTypeOccurs) {
       simulate({.seed = 11, .counties = 4, .institutions = 120, .days = 30}, &counts);
   testing::DomainHarness h;
   std::set<std::string> types;
+  std::map<std::string, int> delists;  // "level by role" → count
   for (const auto& line : lines) {
     auto result = h.run_line(line);
     ASSERT_EQ(result["ok"], true) << line << "\n -> " << result.dump();
-    types.insert(nlohmann::json::parse(line)["type"].get<std::string>());
+    const auto command = nlohmann::json::parse(line);
+    const std::string type = command["type"];
+    types.insert(type);
+    // The reactive rules ran in the same commit.
+    if (type == "ClassifyHazard" && command["severity"] == "major") {
+      EXPECT_EQ(result["events"], nlohmann::json::array({"HazardClassified", "DeadlineSet",
+                                                         "DeadlineSet", "HazardListed"}));
+    } else if (type == "RequestAssistance") {
+      EXPECT_EQ(result["events"], nlohmann::json::array({"AssistanceRequested", "ReferredToGovernment"}));
+    } else if (type == "DelistHazard") {
+      ++delists[command["level"].get<std::string>() + " by " + command["actor"]["role"].get<std::string>()];
+    }
   }
+  // Major hazards (listed at city level by the rule) are delisted by the city bureau, and
+  // general ones listed by their county bureau by that bureau; no other delisting.
+  EXPECT_EQ(delists.size(), 2u);
+  EXPECT_GT(delists["city by city_bureau"], 0);
+  EXPECT_GT(delists["county by county_bureau"], 0);
   for (const char* type :
        {"RegisterUnit", "RegisterInstitution", "AppointLiaison", "SignResponsibilityLetter",
         "RegisterVolunteer", "StartCampaign", "RecordDrill", "SubmitLiaisonList",

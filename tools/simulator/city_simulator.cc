@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <queue>
 #include <random>
 #include <vector>
@@ -48,12 +49,14 @@ struct HazardSim {
   Timestamp classified_at;
   int verifications_failed = 0;
   bool has_plan = false;
-  bool listed = false;  // listed at county level by its bureau
+  // Where it is listed: at city level by the major-listing rule when classified major, at
+  // county level by its bureau (a general hazard, Step::list). Delisted at the same level.
+  std::optional<ListingLevel> listed;
 };
 
 enum class Step : std::uint8_t {
-  classify, plan, progress, assistance, extend, list, submit, verify, delist, close,
-  triage, publish,
+  classify, plan, progress, assistance, extend, extend_plan, list, submit, verify, delist,
+  close, triage, publish,
 };
 
 struct Action {
@@ -426,10 +429,18 @@ class Simulator {
         h.classified_at = a.at;
         command(a.at, "ClassifyHazard", actor_county(county),
                 with({{"severity", h.major ? "major" : "general"}, {"systemic", false}}));
+        // major-listing: the same commit lists a major hazard at city level.
+        if (h.major) h.listed = ListingLevel::city;
         if (uniform() < 0.05) return;  // never fixed
         if (h.major) {
+          // The plan is due 3 days after classification; a late one is planned on days 4-6,
+          // after the county bureau granted (half the time) more time to plan.
           const bool late = uniform() < 0.2;
           schedule(later(a.at, late ? 4 * kDay : kDay, late ? 6 * kDay : 2 * kDay), Step::plan, a.subject);
+          if (late && uniform() < 0.5) {
+            schedule(later(a.at, 2 * kDay, 2 * kDay + 20 * kHour), Step::extend_plan, a.subject);
+          }
+          // A small share cannot fix it alone: assistance, long before any verification.
           if (uniform() < 0.15) schedule(later(a.at, 5 * kDay, 5 * kDay + 4 * kHour), Step::assistance, a.subject);
         } else {
           const bool late = uniform() < 0.15;
@@ -444,14 +455,20 @@ class Simulator {
       case Step::plan: {
         h.has_plan = true;
         if (h.major) {
-          const Timestamp deadline = later(h.classified_at, 30 * kDay, 80 * kDay);
+          // Within the rectification limit (classified + 90 days); the submission comes 1-5
+          // days before it, so at least 9 days after classification.
+          const Timestamp deadline = later(h.classified_at, 14 * kDay, 80 * kDay);
           command(a.at, "PlanRectification", actor_staff(h.institution),
                   with({{"responsible", "院长"}, {"plan", "制定整改方案，更换老化设施"},
                         {"funding", {{"amount", 5000 + static_cast<int>(rng_() % 200000)}, {"source", "财政专项"}}},
                         {"interim_measures", "设置警示标志，专人值守"},
                         {"deadline", format_instant(deadline)}}));
-          schedule(later(a.at, 5 * kDay, 10 * kDay), Step::progress, a.subject);
-          schedule(Timestamp(deadline.value() - between(1, 5) * kDay), Step::submit, a.subject);
+          // Progress on a day between the plan and the submission (at least 3 days apart).
+          const Timestamp submit_at(deadline.value() - between(1, 5) * kDay);
+          const std::int64_t progress_within =
+              std::min<std::int64_t>(10 * kDay, submit_at.value() - kHour - a.at.value());
+          schedule(later(a.at, kDay, progress_within), Step::progress, a.subject);
+          schedule(submit_at, Step::submit, a.subject);
         } else {
           const Timestamp deadline(h.classified_at.value() + 7 * kDay - kHour);
           command(a.at, "PlanRectification", actor_staff(h.institution),
@@ -466,20 +483,34 @@ class Simulator {
         command(a.at, "RequestAssistance", actor_staff(h.institution), with({{"reason", "整改资金缺口较大，需政府协调"}}));
         return;
       case Step::extend:
+        // A general hazard's rectification deadline (classified + 7 days, or its plan's a
+        // little earlier), extended on day 5-6 to day 20: after the command and later than
+        // the active deadline.
         command(a.at, "ExtendDeadline", actor_county(county),
                 with({{"new_deadline", format_instant(Timestamp(h.classified_at.value() + 20 * kDay))},
                       {"reason", "配件采购周期长"}}));
         return;
+      case Step::extend_plan:
+        // A major hazard without a plan: its active deadline is the plan deadline
+        // (classified + 3 days), extended on day 2 to day 7, before the late plan arrives.
+        command(a.at, "ExtendDeadline", actor_county(county),
+                with({{"new_deadline", format_instant(Timestamp(h.classified_at.value() + 7 * kDay))},
+                      {"reason", "整改方案需专家论证"}}));
+        return;
       case Step::list:
-        h.listed = true;
+        h.listed = ListingLevel::county;
         command(a.at, "ListHazard", actor_county(county),
                 with({{"level", "county"}, {"reason", "群众反映强烈，县局挂牌督办"}}));
         return;
-      case Step::delist:
-        h.listed = false;
-        command(a.at, "DelistHazard", actor_county(county), with({{"level", "county"}}));
+      case Step::delist: {
+        // Delisted where it is listed: a city listing only by the city bureau.
+        const ListingLevel level = h.listed.value_or(ListingLevel::county);
+        h.listed.reset();
+        command(a.at, "DelistHazard", level == ListingLevel::city ? actor_city() : actor_county(county),
+                with({{"level", std::string(to_string(level))}}));
         schedule(later(a.at, kHour, 4 * kHour), Step::close, a.subject);
         return;
+      }
       case Step::submit:
         command(a.at, "SubmitRectification", actor_staff(h.institution),
                 with({{"evidence", Json::array({{{"name", "after.jpg"}, {"format", "jpg"}, {"width", 1600}, {"height", 1200}}})}}));
@@ -490,6 +521,7 @@ class Simulator {
         command(a.at, "VerifyRectification", actor_county(county),
                 with({{"passed", passed}, {"note", passed ? "复查合格" : "整改不到位，需返工"}}));
         if (passed) {
+          // CloseHazard needs no active listing (SPEC §3): delist first if listed.
           schedule(later(a.at, 2 * kHour, kDay), h.listed ? Step::delist : Step::close, a.subject);
         } else {
           ++h.verifications_failed;

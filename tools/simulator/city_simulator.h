@@ -3,9 +3,12 @@
 // with its letters, liaison lists, plans, drills and summaries, inspections of every mode
 // (some drawn double-randomly), findings across categories (mostly general, some major,
 // systemic clusters), plans, progress, submissions, failed and passed verifications,
-// closings, extensions, late and never-fixed hazards, and public reports triaged every way.
-// Every command it writes is accepted by `redline submit` on an empty store. Not
-// thread-safe.
+// closings, extensions, assistance requests, late and never-fixed hazards, and public
+// reports triaged every way. It follows the reactive rules of SPEC §4 that run within each
+// command: a major hazard is listed at city level on classification, so the city bureau
+// delists it after verification, before it is closed; every extension moves the active
+// deadline later. Every command it writes is accepted by `redline submit` on an empty
+// store. Not thread-safe.
 #pragma once
 
 #include <cstdint>
