@@ -64,19 +64,19 @@ REDLINE := $(BUILD_DIR)/bin/redline
 run: build
 	@rm -rf $(RUN_DATA) && mkdir -p $(RUN_DATA)
 	$(REDLINE) simulate --seed 2026 --counties 6 --institutions 300 --days 30 > $(BUILD_DIR)/run-commands.jsonl
-	@$(REDLINE) --data $(RUN_DATA) submit $(BUILD_DIR)/run-commands.jsonl > $(BUILD_DIR)/run-results.jsonl; \
-	  status=$$?; \
-	  echo "submitted $$(wc -l < $(BUILD_DIR)/run-commands.jsonl) commands:" \
-	    "$$(grep -c '"ok":true' $(BUILD_DIR)/run-results.jsonl) accepted," \
-	    "$$(grep -c '"ok":false' $(BUILD_DIR)/run-results.jsonl) rejected"; \
-	  exit $$status
+	@echo "submitting the month a day at a time, ticking the deadline rules at the end of each day:"
+	tools/run_month.sh $(REDLINE) $(RUN_DATA) $(BUILD_DIR)/run-commands.jsonl
 	$(REDLINE) --data $(RUN_DATA) audit verify
 	@echo; echo "hazards by state, per county:"
 	@$(REDLINE) --data $(RUN_DATA) status --summary
+	@echo; echo "listed for supervision at the end of the month:"
+	@$(REDLINE) --data $(RUN_DATA) supervision
+	@echo; echo "alerts of the month, per county (redline alerts lists them one by one):"
+	@$(REDLINE) --data $(RUN_DATA) alerts --summary
+	@echo; echo "the month's last alerts:"
+	@$(REDLINE) --data $(RUN_DATA) alerts | tail -n 12
 	@echo; echo "per county: rectification and on-time rates (projection county_summary):"
 	@$(REDLINE) --data $(RUN_DATA) projection show county_summary
-	@echo; echo "listed for supervision:"
-	@$(REDLINE) --data $(RUN_DATA) supervision
 
 bench: build
 	$(BUILD_DIR)/bin/redline-bench --dir $(BUILD_DIR)/bench-data --redline $(BUILD_DIR)/bin/redline

@@ -120,8 +120,9 @@ struct PendingGroup {
 
 class Submitter {
  public:
-  Submitter(EventStore& store, const RulesConfig& rules, const ResultSink& sink)
-      : store_(store), processor_(store, rules), sink_(sink) {}
+  Submitter(EventStore& store, const RulesConfig& rules, const ResultSink& sink,
+            bool reactive_rules)
+      : store_(store), processor_(store, rules, reactive_rules), sink_(sink) {}
 
   SubmissionTotals run(LineSource& source) {
     ParseAhead parsed(source);
@@ -180,8 +181,8 @@ class Submitter {
 }  // namespace
 
 SubmissionTotals run_submission(EventStore& store, const RulesConfig& rules, LineSource& source,
-                                const ResultSink& sink) {
-  Submitter submitter(store, rules, sink);
+                                const ResultSink& sink, bool reactive_rules) {
+  Submitter submitter(store, rules, sink, reactive_rules);
   return submitter.run(source);
 }
 

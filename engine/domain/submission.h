@@ -53,7 +53,8 @@ struct SubmissionTotals {
 // commit failed, in which case its accepted lines have become storage errors).
 using ResultSink = std::function<void(const std::vector<CommandOutcome>&)>;
 
+// `reactive_rules` as in CommandProcessor (off only to measure what the rules cost).
 SubmissionTotals run_submission(EventStore& store, const RulesConfig& rules, LineSource& source,
-                                const ResultSink& sink);
+                                const ResultSink& sink, bool reactive_rules = true);
 
 }  // namespace redline

@@ -28,6 +28,7 @@
 #include "events/codec.h"
 #include "events/time.h"
 #include "tools/bench/bench_projections.h"
+#include "tools/bench/bench_rules.h"
 #include "tools/bench/bench_submit.h"
 
 namespace redline {
@@ -218,7 +219,9 @@ int main(int argc, char** argv) {
   app.add_option("--batch", batch, "events per WriteBatch / transaction");
   app.add_option("--streams", streams, "distinct streams the events spread over");
   app.add_option("--rounds", rounds, "runs per figure; the best is kept");
-  app.add_option("--only", only, "store, submit or projections (default: all)");
+  app.add_option("--only", only, "store, submit, projections or rules (default: all)");
+  std::size_t open_hazards = 1'000'000;
+  app.add_option("--open-hazards", open_hazards, "open hazards of the tick benchmark's store");
   app.add_option("--redline", redline_binary, "the redline binary, for end-to-end submit runs");
   app.add_option("--submit-institutions", submit_institutions, "simulated institutions for submit");
   app.add_option("--submit-days", submit_days, "simulated days for submit");
@@ -233,6 +236,13 @@ int main(int argc, char** argv) {
     if (!bench::run_submit_bench(submit)) return 1;
     std::cout << "\n";
     if (only == "submit") return 0;
+  }
+  if (only.empty() || only == "rules") {
+    bench::RulesBenchOptions rules{dir + "/rules-bench", submit_institutions, submit_days, rounds,
+                                   open_hazards};
+    if (!bench::run_rules_bench(rules)) return 1;
+    std::cout << "\n";
+    if (only == "rules") return 0;
   }
   if (only.empty() || only == "projections") {
     if (redline_binary.empty()) {

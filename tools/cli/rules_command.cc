@@ -4,6 +4,7 @@
 #include <csignal>
 #include <iomanip>
 #include <iostream>
+#include <map>
 #include <set>
 #include <unistd.h>
 #include <thread>
@@ -73,8 +74,14 @@ struct AlertsOptions {
   std::uint64_t from = 1;
   std::string format = "table";
   bool follow = false;
+  bool summary = false;
   double poll_seconds = 0.2;
 };
+
+// The alert types in SPEC §2's order: the columns of `alerts --summary`.
+const std::vector<std::string> kAlertTypes = {
+    "HazardListed",         "DeadlineMissed",      "HazardEscalated",          "AccountabilityRaised",
+    "ReferredToGovernment", "VerificationOverdue", "SystemicHazardIdentified", "ObligationMissed"};
 
 volatile std::sig_atomic_t g_stop = 0;
 
@@ -99,6 +106,11 @@ int run_alerts(CliContext& context, const AlertsOptions& options) {
     return kExitUsage;
   }
   const bool jsonl = options.format != "table";
+  if (options.summary && (options.follow || jsonl)) {
+    std::cerr << "redline: --summary is a table of the alerts so far; it takes neither --follow nor --format\n";
+    return kExitUsage;
+  }
+  std::map<std::string, std::map<std::string, std::int64_t>> counts;  // county → type → alerts
   // A follower: alerts can be read (and followed) while another process writes the store.
   auto store = context.open_follower();
   if (!store.ok()) return report_error(store.status());
@@ -124,11 +136,36 @@ int run_alerts(CliContext& context, const AlertsOptions& options) {
         return false;
       }
       if (!options.county.empty() && (*alert)["county"] != options.county) return true;
+      if (options.summary) {
+        const auto& county = (*alert)["county"];
+        ++counts[county.is_string() ? county.get<std::string>() : "-"][std::string(event->type())];
+        return true;
+      }
       print_alert(*alert, jsonl);
       return true;
     });
     if (!scanned.ok()) return report_error(scanned);
     if (!failure.ok()) return report_error(failure);
+    if (options.summary) {
+      std::vector<std::string> header = {"county"};
+      header.insert(header.end(), kAlertTypes.begin(), kAlertTypes.end());
+      Table table(header);
+      std::map<std::string, std::int64_t> totals;
+      for (const auto& [county, by_type] : counts) {
+        std::vector<std::string> row = {county};
+        for (const auto& type : kAlertTypes) {
+          auto found = by_type.find(type);
+          const std::int64_t n = found == by_type.end() ? 0 : found->second;
+          totals[type] += n;
+          row.push_back(std::to_string(n));
+        }
+        table.add(std::move(row));
+      }
+      std::vector<std::string> all = {"all"};
+      for (const auto& type : kAlertTypes) all.push_back(std::to_string(totals[type]));
+      table.add(std::move(all));
+      table.print(std::cout);
+    }
     std::cout << std::flush;
     if (!options.follow || g_stop) return kExitOk;
     std::this_thread::sleep_for(std::chrono::duration<double>(options.poll_seconds));
@@ -274,6 +311,7 @@ void add_rules_commands(CLI::App& app, const GlobalOptions& globals, int* exit_c
   alerts_command->add_option("--from", alerts->from, "from this position on");
   alerts_command->add_option("--format", alerts->format, "table or jsonl");
   alerts_command->add_flag("--follow", alerts->follow, "wait for new alerts (Ctrl-C to stop)");
+  alerts_command->add_flag("--summary", alerts->summary, "count the alerts per county and type");
   alerts_command->add_option("--poll", alerts->poll_seconds, "seconds between looks for new alerts when following")
       ->check(CLI::Range(0.01, 60.0));
   on_run(alerts_command, globals, exit_code,
