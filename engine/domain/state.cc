@@ -2,15 +2,10 @@
 
 #include <variant>
 
+#include "events/overloaded.h"
+
 namespace redline {
 namespace {
-
-template <class... F>
-struct Overloaded : F... {
-  using F::operator()...;
-};
-template <class... F>
-Overloaded(F...) -> Overloaded<F...>;
 
 std::string with_prefix(std::string_view prefix, std::string_view id) {
   std::string stream(prefix);

@@ -3,17 +3,11 @@
 #include <variant>
 
 #include "events/json.h"
+#include "events/overloaded.h"
 #include "events/time.h"
 
 namespace redline {
 namespace {
-
-template <class... F>
-struct Overloaded : F... {
-  using F::operator()...;
-};
-template <class... F>
-Overloaded(F...) -> Overloaded<F...>;
 
 constexpr std::string_view kHazardPrefix = "hazard-";
 constexpr std::size_t kRememberedHazards = 100'000;

@@ -13,20 +13,11 @@
 #include "projections/hazard_history.h"
 #include "projections/projection_store.h"
 #include "tools/bench/bench_child.h"
+#include "tools/bench/bench_support.h"
 #include "tools/simulator/city_simulator.h"
 
 namespace redline::bench {
 namespace {
-
-using Clock = std::chrono::steady_clock;
-
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
-void check(const Status& status) {
-  if (!status.ok()) throw std::runtime_error(status.to_string());
-}
 
 class FileSource final : public LineSource {
  public:

@@ -12,27 +12,11 @@
 #include "engine/event_store.h"
 #include "engine/rules/tick.h"
 #include "events/time.h"
+#include "tools/bench/bench_support.h"
 #include "tools/simulator/city_simulator.h"
 
 namespace redline::bench {
 namespace {
-
-using Clock = std::chrono::steady_clock;
-
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
-void check(const Status& status) {
-  if (!status.ok()) throw std::runtime_error(status.to_string());
-}
-
-std::unique_ptr<EventStore> fresh_store(const std::string& path) {
-  std::filesystem::remove_all(path);
-  auto store = EventStore::open(StoreOptions{path, /*sync=*/true, true});
-  if (!store.ok()) throw std::runtime_error(store.status().to_string());
-  return std::move(store).value();
-}
 
 // Handles `lines` through run_submission into a fresh store: seconds, events appended.
 std::pair<double, std::uint64_t> handle(const std::string& path, const std::vector<std::string>& lines,

@@ -28,17 +28,15 @@
 #include "events/codec.h"
 #include "events/time.h"
 #include "tools/bench/bench_projections.h"
+#include "tools/bench/bench_support.h"
 #include "tools/bench/bench_rules.h"
 #include "tools/bench/bench_submit.h"
 
 namespace redline {
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
+using bench::Clock;
+using bench::seconds_since;
 
 // Realistic events: a hazard report with Chinese text, spread over many hazard streams.
 std::vector<NewEvent> make_events(std::size_t count, std::size_t streams) {
