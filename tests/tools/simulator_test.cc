@@ -4,10 +4,16 @@
 
 #include <map>
 #include <set>
+#include <span>
+#include <variant>
 
 #include "engine/audit.h"
 #include "engine/domain/handlers.h"
+#include "engine/domain/submission.h"
+#include "engine/rules/tick.h"
+#include "events/time.h"
 #include "tests/support/domain_harness.h"
+#include "tests/support/temp_dir.h"
 #include "tools/simulator/city_simulator.h"
 
 namespace redline {
@@ -72,6 +78,79 @@ TEST(Simulator, EveryLineIsAcceptedAndEveryCommandTypeOccurs) {
     EXPECT_NE(find_handler(type), nullptr) << type;
   }
   auto verified = verify_chain(h.store());
+  ASSERT_TRUE(verified.ok());
+  EXPECT_TRUE(verified->intact()) << verified->problem;
+}
+
+// As tools/run_month.sh runs a month: each day's commands submitted (the `submit` loop),
+// then the deadline rules ticked to the next midnight. They escalate the late hazards, but
+// never to city one that the stream later delists at county level or closes.
+TEST(Simulator, EveryLineIsAcceptedWhenTheDeadlineRulesTickAfterEachDay) {
+  const auto lines =
+      simulate({.seed = 7, .counties = 4, .institutions = 160, .days = 45}, nullptr);
+  testing::TempDir dir;
+  auto opened = EventStore::open(StoreOptions{dir.sub("store"), false, true});
+  ASSERT_TRUE(opened.ok()) << opened.status().to_string();
+  auto store = std::move(opened).value();
+  const RulesConfig rules;
+  std::map<std::string, int> rule_events;  // type {listing level, reason | escalation rungs}
+  std::vector<std::string> rejected;
+  auto submit_day = [&](std::span<const std::string> day) {
+    MemoryLineSource source(day);
+    auto sink = [&](const std::vector<CommandOutcome>& results) {
+      for (const auto& result : results) {
+        if (!result.ok) rejected.push_back(day[result.line - 1] + "\n -> " + result.json);
+      }
+    };
+    const auto totals = run_submission(*store, rules, source, sink);
+    EXPECT_FALSE(totals.storage_failed);
+  };
+  auto tick = [&](Timestamp now) {
+    auto outcome = run_tick(*store, rules, now);
+    ASSERT_TRUE(outcome.ok()) << outcome.status().to_string();
+    if (!outcome->first_position) return;
+    for (auto p = outcome->first_position->value(); p <= outcome->last_position->value(); ++p) {
+      auto event = store->read(Position(p));
+      ASSERT_TRUE(event.ok()) << event.status().to_string();
+      std::string key(event->type());
+      if (const auto* listed = std::get_if<HazardListed>(&event->data)) {
+        key += "{" + std::string(to_string(listed->level)) + ", " + listed->reason + "}";
+      } else if (const auto* escalated = std::get_if<HazardEscalated>(&event->data)) {
+        key += "{" + std::string(to_string(escalated->from)) + " -> " +
+               std::string(to_string(escalated->to)) + "}";
+      }
+      ++rule_events[key];
+    }
+  };
+  // One day's lines at a time ("at" is sorted; its first 10 characters are the day).
+  auto day_of = [&](std::size_t i) {
+    return nlohmann::json::parse(lines[i])["at"].get<std::string>().substr(0, 10);
+  };
+  std::size_t first = 0;
+  while (first < lines.size()) {
+    const std::string day = day_of(first);
+    std::size_t end = first;
+    while (end < lines.size() && day_of(end) == day) ++end;
+    submit_day(std::span(lines).subspan(first, end - first));
+    tick(Timestamp(parse_day(day)->value() + kMillisPerDay));
+    first = end;
+  }
+  EXPECT_TRUE(rejected.empty()) << rejected.size() << " rejected, first: " << rejected.front();
+  std::string seen;
+  for (const auto& [key, count] : rule_events) {
+    seen += "\n  " + key + ": " + std::to_string(count);
+  }
+  SCOPED_TRACE("rule events of the ticks:" + seen);
+  // Missed deadlines, general hazards escalating to county (late) and on to city (never
+  // fixed: listed at city by escalation), major hazards (listed) raising accountability.
+  EXPECT_GT(rule_events["DeadlineMissed"], 10);
+  EXPECT_GT(rule_events["HazardEscalated{institution -> county}"], 10);
+  EXPECT_GT(rule_events["HazardEscalated{county -> city}"], 0);
+  EXPECT_GT(rule_events["HazardListed{city, escalation}"], 0);
+  EXPECT_GT(rule_events["HazardEscalated{city -> government}"], 0);
+  EXPECT_GT(rule_events["AccountabilityRaised"], 0);
+  EXPECT_GT(rule_events["VerificationOverdue"] + rule_events["ObligationMissed"], 0);
+  auto verified = verify_chain(*store);
   ASSERT_TRUE(verified.ok());
   EXPECT_TRUE(verified->intact()) << verified->problem;
 }

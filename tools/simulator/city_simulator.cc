@@ -52,6 +52,15 @@ struct HazardSim {
   // Where it is listed: at city level by the major-listing rule when classified major, at
   // county level by its bureau (a general hazard, Step::list). Delisted at the same level.
   std::optional<ListingLevel> listed;
+  // What the deadline rules (SPEC §4) would make of a general hazard if the stream were
+  // ticked at the end of every day (tools/run_month.sh): its active rectification deadline,
+  // the instant deadline-missed is due (the deadline, or the failed verification that
+  // reopened it past the deadline), and the escalation it would have reached. The stream
+  // keeps that escalation below city, where the deadline rules would list it at city level
+  // and neither the county's delisting nor the closing could follow.
+  Timestamp deadline;
+  Timestamp due;
+  EscalationLevel escalation = EscalationLevel::institution;
 };
 
 enum class Step : std::uint8_t {
@@ -345,6 +354,42 @@ class Simulator {
 
   Category random_category() { return static_cast<Category>(rng_() % 12); }
 
+  // ---- the deadline rules under daily ticks ----
+  //
+  // `redline tick --now <day+1>T00:00:00Z` runs after each day's commands. An open hazard
+  // whose deadline-missed is due at `due` misses it at the first midnight at or after `due`
+  // unless it is submitted before that midnight, and climbs one more rung (still-overdue)
+  // at each further 7 days' midnight it is still open.
+
+  static Timestamp next_midnight(Timestamp t) {
+    return Timestamp((t.value() + kDay - 1) / kDay * kDay);
+  }
+
+  // The rungs a hazard open since before `due` climbs until it is submitted at `submitted`.
+  static int rungs_climbed(Timestamp due, Timestamp submitted) {
+    const Timestamp missed = next_midnight(due);
+    if (submitted < missed) return 0;
+    return 1 + static_cast<int>((submitted.value() - missed.value()) / (7 * kDay));
+  }
+
+  // Submitting before this instant climbs at most `rungs` rungs from `due`: 0, before the
+  // miss; 1, a day short of the first still-overdue step.
+  static Timestamp submit_before(Timestamp due, int rungs) {
+    return Timestamp(next_midnight(due).value() + (rungs > 0 ? 6 * kDay : 0));
+  }
+
+  // The rungs a general hazard may still climb and stay below city.
+  static int rungs_left(const HazardSim& h) {
+    return static_cast<int>(EscalationLevel::county) - static_cast<int>(h.escalation);
+  }
+
+  void submitted(HazardSim& h, Timestamp at) {
+    if (h.major) return;  // listed at city level already: whatever it climbs changes nothing
+    const int climbed = rungs_climbed(h.due, at);
+    h.escalation = static_cast<EscalationLevel>(
+        std::min(static_cast<int>(h.escalation) + climbed, static_cast<int>(EscalationLevel::government)));
+  }
+
   void self_reports_day(int day, Timestamp morning) {
     for (std::size_t i = 0; i < institutions_.size(); ++i) {
       if (uniform() < 0.02) {
@@ -443,12 +488,20 @@ class Simulator {
           // A small share cannot fix it alone: assistance, long before any verification.
           if (uniform() < 0.15) schedule(later(a.at, 5 * kDay, 5 * kDay + 4 * kHour), Step::assistance, a.subject);
         } else {
-          const bool late = uniform() < 0.15;
-          if (uniform() < 0.3) schedule(later(a.at, 2 * kHour, kDay), Step::plan, a.subject);
+          // A general hazard listed by its bureau is at county level already: it is never
+          // late (a miss would escalate it to city). A late one is submitted 1-6 days after
+          // its deadline (one rung, to county, under daily ticks; never the still-overdue
+          // step to city) unless the bureau extended it first.
+          const bool listed = uniform() < 0.05;
+          const bool late = !listed && uniform() < 0.15;
+          const bool planned = uniform() < 0.3;
+          h.deadline = h.due = Timestamp(a.at.value() + 7 * kDay - (planned ? kHour : 0));
+          if (planned) schedule(later(a.at, 2 * kHour, kDay), Step::plan, a.subject);
           if (late && uniform() < 0.3) schedule(later(a.at, 5 * kDay, 6 * kDay), Step::extend, a.subject);
-          if (uniform() < 0.05) schedule(later(a.at, kHour, 20 * kHour), Step::list, a.subject);
+          if (listed) schedule(later(a.at, kHour, 20 * kHour), Step::list, a.subject);
           if (uniform() < 0.5) schedule(later(a.at, 2 * kHour, kDay), Step::progress, a.subject);
-          schedule(later(a.at, late ? 8 * kDay : kDay + 4 * kHour, late ? 14 * kDay : 6 * kDay), Step::submit, a.subject);
+          schedule(late ? later(h.deadline, kDay, 6 * kDay - kMinute) : later(a.at, kDay + 4 * kHour, 6 * kDay),
+                   Step::submit, a.subject);
         }
         return;
       }
@@ -470,9 +523,10 @@ class Simulator {
           schedule(later(a.at, kDay, progress_within), Step::progress, a.subject);
           schedule(submit_at, Step::submit, a.subject);
         } else {
-          const Timestamp deadline(h.classified_at.value() + 7 * kDay - kHour);
+          // An hour before the rectification deadline (classified + 7 days): set on
+          // classification, so the submission was timed against it.
           command(a.at, "PlanRectification", actor_staff(h.institution),
-                  with({{"responsible", "后勤主任"}, {"deadline", format_instant(deadline)}}));
+                  with({{"responsible", "后勤主任"}, {"deadline", format_instant(h.deadline)}}));
         }
         return;
       }
@@ -485,10 +539,10 @@ class Simulator {
       case Step::extend:
         // A general hazard's rectification deadline (classified + 7 days, or its plan's a
         // little earlier), extended on day 5-6 to day 20: after the command and later than
-        // the active deadline.
+        // the active deadline. The late submission (8-13 days) is then in time.
+        h.deadline = h.due = Timestamp(h.classified_at.value() + 20 * kDay);
         command(a.at, "ExtendDeadline", actor_county(county),
-                with({{"new_deadline", format_instant(Timestamp(h.classified_at.value() + 20 * kDay))},
-                      {"reason", "配件采购周期长"}}));
+                with({{"new_deadline", format_instant(h.deadline)}, {"reason", "配件采购周期长"}}));
         return;
       case Step::extend_plan:
         // A major hazard without a plan: its active deadline is the plan deadline
@@ -499,6 +553,7 @@ class Simulator {
         return;
       case Step::list:
         h.listed = ListingLevel::county;
+        h.escalation = std::max(h.escalation, EscalationLevel::county);
         command(a.at, "ListHazard", actor_county(county),
                 with({{"level", "county"}, {"reason", "群众反映强烈，县局挂牌督办"}}));
         return;
@@ -512,12 +567,31 @@ class Simulator {
         return;
       }
       case Step::submit:
+        submitted(h, a.at);
         command(a.at, "SubmitRectification", actor_staff(h.institution),
                 with({{"evidence", Json::array({{{"name", "after.jpg"}, {"format", "jpg"}, {"width", 1600}, {"height", 1200}}})}}));
         schedule(later(a.at, kDay, 3 * kDay), Step::verify, a.subject);
         return;
       case Step::verify: {
-        const bool passed = uniform() > 0.12 || h.verifications_failed > 0;
+        bool passed = uniform() > 0.12 || h.verifications_failed > 0;
+        // Reworked and resubmitted 2-4 days later. A failed verification reopens the hazard
+        // and re-arms deadline-missed at its deadline or now, whichever is later, so a
+        // general hazard fails only when the resubmission keeps it below city: never one
+        // that was late (already at county), a listed one only well before its deadline.
+        std::int64_t resubmit_within = 4 * kDay;
+        if (!passed && !h.major) {
+          const Timestamp due = std::max(h.deadline, a.at);
+          const int left = rungs_left(h);
+          if (left >= 0) {
+            resubmit_within = std::min(resubmit_within,
+                                       submit_before(due, left).value() - kMinute - a.at.value());
+          }
+          if (left < 0 || resubmit_within < 2 * kDay) {
+            passed = true;
+          } else {
+            h.due = due;
+          }
+        }
         command(a.at, "VerifyRectification", actor_county(county),
                 with({{"passed", passed}, {"note", passed ? "复查合格" : "整改不到位，需返工"}}));
         if (passed) {
@@ -525,7 +599,7 @@ class Simulator {
           schedule(later(a.at, 2 * kHour, kDay), h.listed ? Step::delist : Step::close, a.subject);
         } else {
           ++h.verifications_failed;
-          schedule(later(a.at, 2 * kDay, 4 * kDay), Step::submit, a.subject);
+          schedule(later(a.at, 2 * kDay, resubmit_within), Step::submit, a.subject);
         }
         return;
       }

@@ -8,7 +8,11 @@
 // command: a major hazard is listed at city level on classification, so the city bureau
 // delists it after verification, before it is closed; every extension moves the active
 // deadline later. Every command it writes is accepted by `redline submit` on an empty
-// store. Not thread-safe.
+// store, both in one go and a day at a time with the deadline rules ticked to each next
+// midnight in between (tools/run_month.sh): late general hazards then miss their deadlines
+// and escalate to county, never-fixed ones climb on to city, listed major hazards raise
+// accountability, but no hazard the stream later delists at county level or closes is
+// escalated to city. Not thread-safe.
 #pragma once
 
 #include <cstdint>
