@@ -28,6 +28,27 @@ TEST(Config, ShippedFileParsesToTheBuiltInDefaults) {
   EXPECT_EQ(shipped->kafka.alerts_topic, defaults.kafka.alerts_topic);
   EXPECT_EQ(shipped->kafka.partitions, defaults.kafka.partitions);
   EXPECT_EQ(shipped->kafka.replication_factor, defaults.kafka.replication_factor);
+  EXPECT_EQ(shipped->rules, defaults.rules);
+  EXPECT_EQ(shipped->projections.snapshot_every, defaults.projections.snapshot_every);
+}
+
+TEST(Config, ReadsTheRules) {
+  auto config = parse_config(
+      "[rules]\ngeneral_rectification_days = 5\nescalation_interval_days = 3\nverification_days = 2\n"
+      "systemic_threshold = 4\nsystemic_window_days = 14\n"
+      "escalation_ladder = [\"institution\", \"city\"]\nmajor_listing_level = \"county\"\n",
+      "test.toml");
+  ASSERT_TRUE(config.ok()) << config.status().to_string();
+  const RulesConfig& r = config->rules;
+  EXPECT_EQ(r.general_rectification_days, 5);
+  EXPECT_EQ(r.escalation_interval_days, 3);
+  EXPECT_EQ(r.verification_days, 2);
+  EXPECT_EQ(r.systemic_threshold, 4);
+  EXPECT_EQ(r.systemic_window_days, 14);
+  EXPECT_EQ(r.escalation_ladder,
+            (std::vector<EscalationLevel>{EscalationLevel::institution, EscalationLevel::city}));
+  EXPECT_EQ(r.major_listing_level, ListingLevel::county);
+  EXPECT_EQ(r.major_plan_days, 3);  // untouched keys keep their defaults
 }
 
 TEST(Config, ReadsValues) {
@@ -48,6 +69,19 @@ TEST(Config, ErrorsNameTheKeyAndTheProblem) {
                         Case{"[stroe]\n", "unknown table [stroe]"},
                         Case{"[kafka]\npartitions = 0\n", "kafka.partitions must be between"},
                         Case{"[kafka]\npartitions = 1.5\n", "kafka.partitions must be an integer"},
+                        Case{"[rules]\nsystemic_threshold = 0\n", "rules.systemic_threshold must be between"},
+                        Case{"[rules]\nverification_days = \"5\"\n", "rules.verification_days must be an integer"},
+                        Case{"[rules]\nmajor_listing_level = \"province\"\n",
+                             "rules.major_listing_level: 'province' is not one of county, city"},
+                        Case{"[rules]\nescalation_ladder = \"city\"\n",
+                             "rules.escalation_ladder must be an array of strings"},
+                        Case{"[rules]\nescalation_ladder = [\"institution\", \"mayor\"]\n",
+                             "rules.escalation_ladder: 'mayor' is not one of institution, county, city, government"},
+                        Case{"[rules]\nescalation_ladder = [\"county\", \"city\"]\n",
+                             "rules.escalation_ladder must start with \"institution\""},
+                        Case{"[rules]\nescalation_ladder = [\"institution\", \"city\", \"county\"]\n",
+                             "rules.escalation_ladder must list levels from lowest to highest"},
+                        Case{"[rules]\nescalation_days = 3\n", "unknown key rules.escalation_days"},
                         Case{"[store\n", "test.toml"}}) {
     auto config = parse_config(c.text, "test.toml");
     ASSERT_FALSE(config.ok()) << c.text;
