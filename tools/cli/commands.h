@@ -23,6 +23,9 @@ void add_status_command(CLI::App& app, const GlobalOptions& globals, int* exit_c
 // tick, alerts, rules simulate.
 void add_rules_commands(CLI::App& app, const GlobalOptions& globals, int* exit_code);
 
+// relay.
+void add_relay_command(CLI::App& app, const GlobalOptions& globals, int* exit_code);
+
 // simulate.
 void add_simulate_command(CLI::App& app, int* exit_code);
 

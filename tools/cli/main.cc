@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
   redline::cli::add_status_command(app, globals, &exit_code);
   redline::cli::add_projection_commands(app, globals, &exit_code);
   redline::cli::add_rules_commands(app, globals, &exit_code);
+  redline::cli::add_relay_command(app, globals, &exit_code);
 
   try {
     app.parse(argc, argv);

@@ -1,0 +1,179 @@
+// `redline relay --once` against the real broker that `make test` starts: every event of a
+// simulated fortnight arrives once by position with its headers, checked with our own
+// consumer and with kcat; alerts arrive as the local `alerts` prints them, without a
+// reporter's contact; a second pass publishes nothing; an unreachable broker leaves the
+// cursor where it was.
+#include <gtest/gtest.h>
+#include <librdkafka/rdkafkacpp.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "events/codec.h"
+#include "tests/support/json_lines.h"
+#include "tests/support/kafka_env.h"
+#include "tests/support/run_command.h"
+#include "tests/support/temp_dir.h"
+
+namespace redline {
+namespace {
+
+using nlohmann::json;
+using testing::parse_json_lines;
+using testing::run_command;
+using testing::shell_quote;
+
+struct Consumed {
+  std::string key;
+  std::string value;
+  std::map<std::string, std::string> headers;
+};
+
+// Every message of `topic` from the beginning, until `expected` arrived or 30 s passed,
+// then one more second to catch any extra.
+std::vector<Consumed> consume_all(const std::string& brokers, const std::string& topic, std::size_t expected) {
+  std::string error;
+  std::unique_ptr<RdKafka::Conf> conf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
+  conf->set("bootstrap.servers", brokers, error);
+  conf->set("group.id", "redline-relay-test-" + topic, error);
+  conf->set("enable.auto.commit", "false", error);
+  std::unique_ptr<RdKafka::KafkaConsumer> consumer(RdKafka::KafkaConsumer::create(conf.get(), error));
+  EXPECT_NE(consumer, nullptr) << error;
+  std::vector<RdKafka::TopicPartition*> partitions{
+      RdKafka::TopicPartition::create(topic, 0, RdKafka::Topic::OFFSET_BEGINNING)};
+  consumer->assign(partitions);
+  RdKafka::TopicPartition::destroy(partitions);
+  std::vector<Consumed> out;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  bool extra_wait = false;
+  while (std::chrono::steady_clock::now() < deadline) {
+    std::unique_ptr<RdKafka::Message> message(consumer->consume(200));
+    if (message->err() == RdKafka::ERR_NO_ERROR) {
+      Consumed c;
+      if (message->key() != nullptr) c.key = *message->key();
+      c.value.assign(static_cast<const char*>(message->payload()), message->len());
+      if (RdKafka::Headers* headers = message->headers()) {
+        for (const auto& header : headers->get_all()) {
+          c.headers[header.key()] = std::string(static_cast<const char*>(header.value()), header.value_size());
+        }
+      }
+      out.push_back(std::move(c));
+    }
+    if (out.size() >= expected && !extra_wait) {
+      extra_wait = true;
+      deadline = std::chrono::steady_clock::now() + std::chrono::seconds(1);
+    }
+  }
+  consumer->close();
+  return out;
+}
+
+class Relay : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    brokers_ = testing::test_kafka_brokers();
+    data_ = dir_.sub("data");
+    const std::string suffix = std::to_string(::getpid()) + "." +
+                               std::to_string(std::chrono::steady_clock::now().time_since_epoch().count());
+    events_topic_ = "redline.test.events." + suffix;
+    alerts_topic_ = "redline.test.alerts." + suffix;
+    config_ = dir_.sub("redline.toml");
+    std::ofstream(config_) << "[kafka]\nevents_topic = \"" << events_topic_ << "\"\nalerts_topic = \""
+                           << alerts_topic_ << "\"\n";
+    const std::string commands = dir_.sub("commands.jsonl");
+    ASSERT_EQ(run_command(shell_quote(testing::redline_binary()) +
+                          " simulate --seed 11 --counties 2 --institutions 24 --days 14 > " + shell_quote(commands))
+                  .exit_code,
+              0);
+    ASSERT_EQ(redline("submit " + shell_quote(commands)).exit_code, 0);
+    ASSERT_EQ(redline("tick --now 2026-06-30T00:00:00Z").exit_code, 0);
+  }
+  testing::CommandOutput redline(const std::string& args) {
+    return run_command(testing::redline_command(data_, "--config " + shell_quote(config_) + " " + args));
+  }
+
+  testing::TempDir dir_;
+  std::string brokers_, data_, config_, events_topic_, alerts_topic_;
+};
+
+TEST_F(Relay, EveryEventOnceByPositionAndEveryAlertWithoutContact) {
+  REDLINE_REQUIRE_BROKER(!brokers_.empty(), "REDLINE_TEST_KAFKA is not set");
+  const auto events = parse_json_lines(redline("events --format jsonl").out);
+  const auto alerts = parse_json_lines(redline("alerts --format jsonl").out);
+  ASSERT_GT(events.size(), 500u);
+  ASSERT_GT(alerts.size(), 10u);
+  EXPECT_NE(redline("events --format jsonl").out.find("\"contact\""), std::string::npos)
+      << "the simulated public reports should carry contacts for this test to mean something";
+
+  auto published = redline("--kafka " + brokers_ + " relay --once");
+  ASSERT_EQ(published.exit_code, 0) << published.err;
+  EXPECT_EQ(published.out, "published " + std::to_string(events.size()) + " events (" +
+                               std::to_string(alerts.size()) + " alerts); relay cursor " +
+                               std::to_string(events.size()) + "\n");
+  auto status = redline("relay --status");
+  EXPECT_EQ(status.out, "relay cursor " + std::to_string(events.size()) + ", head " +
+                            std::to_string(events.size()) + ", lag 0 events\n");
+  auto again = redline("--kafka " + brokers_ + " relay --once");
+  EXPECT_EQ(again.out, "published 0 events (0 alerts); relay cursor " + std::to_string(events.size()) + "\n");
+
+  // Our consumer: each position once, in order, with the spec's headers and the stored bytes.
+  const auto messages = consume_all(brokers_, events_topic_, events.size());
+  ASSERT_EQ(messages.size(), events.size());
+  for (std::size_t i = 0; i < messages.size(); ++i) {
+    const json& expected = events[i];
+    const Consumed& m = messages[i];
+    EXPECT_EQ(m.headers.at("position"), std::to_string(i + 1));
+    EXPECT_EQ(m.headers.at("type"), expected["type"]);
+    EXPECT_EQ(m.headers.at("schema"), std::to_string(expected["schema"].get<int>()));
+    EXPECT_EQ(m.headers.at("hash"), expected["hash"]);
+    EXPECT_EQ(m.key, expected["stream"]);
+    auto envelope = decode_envelope(m.value);
+    ASSERT_TRUE(envelope.ok()) << envelope.status().to_string();
+    EXPECT_EQ(envelope->position.value(), i + 1);
+    EXPECT_EQ(to_hex(envelope->hash), expected["hash"]);
+  }
+
+  // kcat, an independent client: the same positions, once each.
+  auto kcat = run_command("kcat -C -b " + brokers_ + " -t " + events_topic_ +
+                          " -o beginning -e -q -f '%h\\n'");
+  ASSERT_EQ(kcat.exit_code, 0) << kcat.err;
+  std::multiset<std::uint64_t> positions;
+  std::istringstream lines(kcat.out);
+  for (std::string line; std::getline(lines, line);) {
+    const auto at = line.find("position=");
+    ASSERT_NE(at, std::string::npos) << line;
+    positions.insert(std::stoull(line.substr(at + 9)));
+  }
+  ASSERT_EQ(positions.size(), events.size());
+  for (std::uint64_t p = 1; p <= events.size(); ++p) EXPECT_EQ(positions.count(p), 1u) << p;
+
+  // Alerts: the local alerts, keyed by county, never a contact.
+  const auto alert_messages = consume_all(brokers_, alerts_topic_, alerts.size());
+  ASSERT_EQ(alert_messages.size(), alerts.size());
+  for (std::size_t i = 0; i < alerts.size(); ++i) {
+    EXPECT_EQ(alert_messages[i].value.find("contact"), std::string::npos);
+    const json alert = json::parse(alert_messages[i].value);
+    EXPECT_EQ(alert, alerts[i]);
+    EXPECT_EQ(alert_messages[i].key, alerts[i]["county"].is_string() ? alerts[i]["county"].get<std::string>() : "");
+  }
+}
+
+TEST_F(Relay, AnUnreachableBrokerLeavesTheCursorAndSaysWhy) {
+  auto failed = redline("--kafka 127.0.0.1:1 relay --once");
+  EXPECT_EQ(failed.exit_code, 4) << failed.out << failed.err;
+  EXPECT_NE(failed.err.find("127.0.0.1:1"), std::string::npos) << failed.err;
+  EXPECT_NE(redline("relay --status").out.find("relay cursor 0,"), std::string::npos);
+  EXPECT_EQ(redline("relay --once").exit_code, 2);  // Kafka off
+  EXPECT_EQ(redline("relay").exit_code, 2);
+}
+
+}  // namespace
+}  // namespace redline

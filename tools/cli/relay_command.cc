@@ -1,0 +1,64 @@
+// `redline relay --once` (publish the outbox to Kafka, kafka/relay.h) and
+// `redline relay --status` (the cursor and the lag).
+#include <iostream>
+
+#include "kafka/relay.h"
+#include "tools/cli/commands.h"
+
+namespace redline::cli {
+namespace {
+
+struct RelayOptions {
+  bool once = false;
+  bool status = false;
+};
+
+int run_relay_status(CliContext& context) {
+  auto store = context.open_follower();
+  if (!store.ok()) return report_error(store.status());
+  auto cursor = relay_cursor(**store);
+  if (!cursor.ok()) return report_error(cursor.status());
+  const Position head = (*store)->head().position;
+  std::cout << "relay cursor " << cursor->value() << ", head " << head.value() << ", lag "
+            << head.value() - std::min(head.value(), cursor->value()) << " events\n";
+  return kExitOk;
+}
+
+int run_relay(CliContext& context, const RelayOptions& options) {
+  if (options.status) return run_relay_status(context);
+  if (!options.once) {
+    std::cerr << "redline: relay publishes one pass with --once; a relay that keeps running "
+                 "beside writers is not built yet\n";
+    return kExitUsage;
+  }
+  auto config = context.config();
+  if (!config.ok()) return report_error(config.status());
+  if (config->kafka.brokers.empty()) {
+    std::cerr << "redline: Kafka is off: give --kafka BROKERS (or REDLINE_KAFKA, or [kafka] brokers)\n";
+    return kExitUsage;
+  }
+  auto store = context.open_store(/*create=*/false);
+  if (!store.ok()) return report_error(store.status());
+  auto relay = Relay::open(**store, config->kafka);
+  if (!relay.ok()) return report_error(relay.status());
+  Status topics = (*relay)->ensure_topics();
+  if (!topics.ok()) return report_error(topics);
+  auto progress = (*relay)->publish_pending();
+  if (!progress.ok()) return report_error(progress.status());
+  std::cout << "published " << progress->events << " events (" << progress->alerts
+            << " alerts); relay cursor " << progress->cursor.value() << "\n";
+  return kExitOk;
+}
+
+}  // namespace
+
+void add_relay_command(CLI::App& app, const GlobalOptions& globals, int* exit_code) {
+  auto options = std::make_shared<RelayOptions>();
+  auto* relay = app.add_subcommand("relay", "publish the committed log to Kafka");
+  relay->add_flag("--once", options->once, "publish what is committed, then stop");
+  relay->add_flag("--status", options->status, "show the cursor and the lag");
+  on_run(relay, globals, exit_code,
+         [options](CliContext& context) { return run_relay(context, *options); });
+}
+
+}  // namespace redline::cli
