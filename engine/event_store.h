@@ -107,6 +107,11 @@ class StoreTransaction {
   // stream must currently be at exactly that version, else `conflict` and nothing is staged.
   Result<StagedAppend> append(std::span<const NewEvent> events,
                               std::optional<StreamVersion> expected_version);
+  // Stages an event exactly as another store wrote it (replication): the envelope bytes
+  // must decode, carry the next position and the next version of their stream, chain onto
+  // the head (prev_hash) and hash to their own `hash`; else `corruption` naming the position
+  // and the problem, and nothing is staged.
+  Result<Position> append_stored(std::string_view bytes);
   // Records the result to return for later duplicates of command_id.
   void remember_command(std::string_view command_id, std::string_view result);
   // Writes key → value into the named column family in the same commit (the indexes and

@@ -165,6 +165,47 @@ Result<StagedAppend> StoreTransaction::append(std::span<const NewEvent> events,
   return staged;
 }
 
+Result<Position> StoreTransaction::append_stored(std::string_view bytes) {
+  if (state_->finished) {
+    return Status(ErrorCode::invalid_transition, "the transaction is already committed");
+  }
+  Envelope event;
+  REDLINE_ASSIGN(event, decode_envelope(bytes));
+  const Position expected = next_position();
+  const std::string where = "event at position " + std::to_string(event.position.value());
+  if (event.position != expected) {
+    return Status(ErrorCode::corruption, where + " where position " +
+                                             std::to_string(expected.value()) + " comes next");
+  }
+  auto& head = state_->staged->head;
+  if (event.prev_hash != head.hash) {
+    return Status(ErrorCode::corruption, where + " does not chain onto the event before it");
+  }
+  if (compute_envelope_hash(bytes) != event.hash) {
+    return Status(ErrorCode::corruption, where + " does not hash to its recorded hash");
+  }
+  REDLINE_RETURN_IF_ERROR(check_stream_id(event.stream));
+  StreamVersion current;
+  REDLINE_ASSIGN(current, stream_version(event.stream));
+  if (event.version != current.next()) {
+    return Status(ErrorCode::corruption, where + " is version " +
+                                             std::to_string(event.version.value()) + " of " +
+                                             event.stream + ", which is at version " +
+                                             std::to_string(current.value()));
+  }
+  char position_key[8];
+  encode_u64_be(position_key, event.position.value());
+  const rocksdb::Slice position_slice(position_key, sizeof position_key);
+  state_->job->batch.Put(state_->log, position_slice, slice(bytes));
+  state_->stream_key.clear();
+  layout::append_stream_key(&state_->stream_key, event.stream, event.version);
+  state_->job->batch.Put(state_->streams, state_->stream_key, position_slice);
+  head = ChainHead{event.position, event.hash};
+  state_->staged->versions.insert_or_assign(event.stream, event.version);
+  ++state_->staged_events;
+  return event.position;
+}
+
 void StoreTransaction::remember_command(std::string_view command_id, std::string_view result) {
   if (state_->finished) return;
   state_->job->batch.Put(state_->store->family(layout::kCommandsFamily), slice(command_id),

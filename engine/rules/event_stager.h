@@ -27,4 +27,9 @@ Result<StagedEvents> stage_events(StoreTransaction& txn, DomainCache& cache,
                                   const RulesConfig& rules, std::span<const NewEvent> events,
                                   std::optional<StreamVersion> expected_version);
 
+// Stages an event exactly as another store wrote it (replication, StoreTransaction::
+// append_stored) with the same implications as stage_events.
+Result<StagedEvents> stage_stored_event(StoreTransaction& txn, DomainCache& cache,
+                                        const RulesConfig& rules, std::string_view bytes);
+
 }  // namespace redline

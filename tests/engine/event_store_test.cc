@@ -275,3 +275,55 @@ TEST(EventStorePipeline, ACommittedTransactionTakesNoMoreAppends) {
 
 }  // namespace
 }  // namespace redline
+
+namespace redline {
+namespace {
+
+// Replication: another store's bytes, appended as they are, checked for position, chain,
+// hash and stream version.
+TEST(EventStore, AppendStoredCopiesAnotherStoresEventsAndRefusesBrokenOnes) {
+  testing::TempDir dir;
+  auto source = open_store(dir.sub("source"));
+  testing::append_committed(*source, {testing::new_event("hazard-A", testing::hazard_reported("A")),
+                                      testing::new_event("hazard-B", testing::hazard_reported("B"))});
+  testing::append_committed(*source, {testing::new_event("hazard-A", RectificationProgressed{"进行中"})});
+  std::vector<std::string> bytes;
+  for (std::uint64_t p = 1; p <= 3; ++p) bytes.push_back(source->read_raw(Position(p)).value());
+
+  auto replica = open_store(dir.sub("replica"));
+  auto refused = [&](std::string_view event, const std::string& problem) {
+    auto txn = replica->begin_transaction();
+    auto staged = txn.append_stored(event);
+    ASSERT_FALSE(staged.ok());
+    EXPECT_EQ(staged.status().code(), ErrorCode::corruption);
+    EXPECT_NE(staged.status().message().find(problem), std::string::npos) << staged.status().message();
+  };
+  refused(bytes[1], "event at position 2 where position 1 comes next");
+  std::string tampered = bytes[0];
+  tampered[tampered.size() / 2] ^= 0x01;
+  refused(tampered, "position 1");
+  {
+    auto txn = replica->begin_transaction();
+    ASSERT_TRUE(txn.append_stored(bytes[0]).ok());
+    ASSERT_TRUE(txn.append_stored(bytes[1]).ok());
+    ASSERT_TRUE(txn.commit().ok());
+  }
+  // Position 3 of another chain: right position, wrong prev_hash.
+  auto other = open_store(dir.sub("other"));
+  testing::append_committed(*other, {testing::new_event("hazard-X", testing::hazard_reported("X")),
+                                     testing::new_event("hazard-Y", testing::hazard_reported("Y")),
+                                     testing::new_event("hazard-Z", testing::hazard_reported("Z"))});
+  refused(other->read_raw(Position(3)).value(), "does not chain onto the event before it");
+  {
+    auto txn = replica->begin_transaction();
+    ASSERT_TRUE(txn.append_stored(bytes[2]).ok());
+    ASSERT_TRUE(txn.commit().ok());
+  }
+  EXPECT_EQ(replica->head().position, Position(3));
+  EXPECT_EQ(replica->head().hash, source->head().hash);
+  EXPECT_EQ(replica->stream_version("hazard-A").value(), StreamVersion(2));
+  for (std::uint64_t p = 1; p <= 3; ++p) EXPECT_EQ(replica->read_raw(Position(p)).value(), bytes[p - 1]);
+}
+
+}  // namespace
+}  // namespace redline

@@ -76,6 +76,22 @@ std::vector<Consumed> consume_all(const std::string& brokers, const std::string&
   return out;
 }
 
+// Produces `messages` (key, value) to `topic` and waits for their delivery.
+void produce_all(const std::string& brokers, const std::string& topic, const std::vector<Consumed>& messages) {
+  std::string error;
+  std::unique_ptr<RdKafka::Conf> conf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
+  conf->set("bootstrap.servers", brokers, error);
+  std::unique_ptr<RdKafka::Producer> producer(RdKafka::Producer::create(conf.get(), error));
+  ASSERT_NE(producer, nullptr) << error;
+  for (const Consumed& m : messages) {
+    const auto err = producer->produce(topic, 0, RdKafka::Producer::RK_MSG_COPY,
+                                       const_cast<char*>(m.value.data()), m.value.size(), m.key.data(),
+                                       m.key.size(), 0, nullptr, nullptr);
+    ASSERT_EQ(err, RdKafka::ERR_NO_ERROR) << RdKafka::err2str(err);
+  }
+  ASSERT_EQ(producer->flush(20000), RdKafka::ERR_NO_ERROR);
+}
+
 class Relay : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -164,6 +180,69 @@ TEST_F(Relay, EveryEventOnceByPositionAndEveryAlertWithoutContact) {
     EXPECT_EQ(alert, alerts[i]);
     EXPECT_EQ(alert_messages[i].key, alerts[i]["county"].is_string() ? alerts[i]["county"].get<std::string>() : "");
   }
+}
+
+TEST_F(Relay, ReplicateBuildsAnEqualStoreDropsDuplicatesAndReportsGaps) {
+  REDLINE_REQUIRE_BROKER(!brokers_.empty(), "REDLINE_TEST_KAFKA is not set");
+  ASSERT_EQ(redline("--kafka " + brokers_ + " relay --once").exit_code, 0);
+  const std::string source_events = redline("events --format jsonl").out;
+  const std::size_t count = parse_json_lines(source_events).size();
+  auto in = [&](const std::string& dir, const std::string& args) {
+    return run_command(testing::redline_command(dir, "--config " + shell_quote(config_) + " " + args));
+  };
+
+  const std::string replica = dir_.sub("replica");
+  auto replicated = in(replica, "--kafka " + brokers_ + " replicate --from-kafka");
+  ASSERT_EQ(replicated.exit_code, 0) << replicated.err;
+  EXPECT_NE(replicated.out.find("replicated " + std::to_string(count) + " events from " + events_topic_ +
+                                " (0 duplicates dropped)"),
+            std::string::npos) << replicated.out;
+  EXPECT_EQ(in(replica, "events --format jsonl").out, source_events);
+  EXPECT_EQ(in(replica, "audit verify").exit_code, 0);
+  EXPECT_EQ(in(replica, "status --format json").out, redline("status --format json").out);
+  EXPECT_EQ(in(replica, "alerts --format jsonl").out, redline("alerts --format jsonl").out);
+  // The replica goes on as a store of its own: the rules' index came with it.
+  auto rule_events = [](const std::string& jsonl) {
+    std::vector<std::string> seen;
+    for (const auto& e : parse_json_lines(jsonl)) {
+      seen.push_back(std::to_string(e["position"].get<std::uint64_t>()) + " " + e["stream"].get<std::string>() +
+                     " " + e["type"].get<std::string>() + " " + e["occurred_at"].get<std::string>() + " " +
+                     e["data"].dump());
+    }
+    return seen;
+  };
+  const auto replica_ticked = rule_events(in(replica, "tick --now 2026-07-30T00:00:00Z --format jsonl").out);
+  EXPECT_FALSE(replica_ticked.empty());
+  EXPECT_EQ(replica_ticked, rule_events(redline("tick --now 2026-07-30T00:00:00Z --format jsonl").out));
+
+  // A relay that repeated itself (a crash before its cursor moved): duplicates dropped.
+  const auto messages = consume_all(brokers_, events_topic_, count);
+  ASSERT_EQ(messages.size(), count);
+  produce_all(brokers_, events_topic_, std::vector<Consumed>(messages.begin(), messages.begin() + 5));
+  const std::string second = dir_.sub("second");
+  auto again = in(second, "--kafka " + brokers_ + " replicate --from-kafka");
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_NE(again.out.find("(5 duplicates dropped)"), std::string::npos) << again.out;
+  EXPECT_EQ(in(second, "events --format jsonl").out, source_events);
+
+  // A topic missing a position: exit 3 naming it.
+  const std::string gappy_topic = events_topic_ + ".gap";
+  const std::string gap_config = dir_.sub("gap.toml");
+  std::ofstream(gap_config) << "[kafka]\nevents_topic = \"" << gappy_topic << "\"\nalerts_topic = \""
+                            << alerts_topic_ << ".gap\"\n";
+  auto with_gap_config = [&](const std::string& dir, const std::string& args) {
+    return run_command(testing::redline_command(dir, "--config " + shell_quote(gap_config) + " --kafka " +
+                                                         brokers_ + " " + args));
+  };
+  // An empty store's relay creates the topics (the broker does not create them itself).
+  ASSERT_EQ(with_gap_config(dir_.sub("empty"), "init").exit_code, 0);
+  ASSERT_EQ(with_gap_config(dir_.sub("empty"), "relay --once").exit_code, 0);
+  std::vector<Consumed> gappy(messages.begin(), messages.begin() + 10);
+  gappy.erase(gappy.begin() + 4);
+  produce_all(brokers_, gappy_topic, gappy);
+  auto gap = with_gap_config(dir_.sub("gap"), "replicate --from-kafka");
+  EXPECT_EQ(gap.exit_code, 3) << gap.out << gap.err;
+  EXPECT_NE(gap.err.find("position 5 is missing"), std::string::npos) << gap.err;
 }
 
 TEST_F(Relay, AnUnreachableBrokerLeavesTheCursorAndSaysWhy) {

@@ -23,7 +23,7 @@ void add_status_command(CLI::App& app, const GlobalOptions& globals, int* exit_c
 // tick, alerts, rules simulate.
 void add_rules_commands(CLI::App& app, const GlobalOptions& globals, int* exit_code);
 
-// relay.
+// relay, replicate.
 void add_relay_command(CLI::App& app, const GlobalOptions& globals, int* exit_code);
 
 // simulate.

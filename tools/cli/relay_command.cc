@@ -1,8 +1,10 @@
-// `redline relay --once` (publish the outbox to Kafka, kafka/relay.h) and
-// `redline relay --status` (the cursor and the lag).
+// `redline relay --once` (publish the outbox to Kafka, kafka/relay.h), `redline relay
+// --status` (the cursor and the lag) and `redline replicate --from-kafka` (kafka/replicate.h).
 #include <iostream>
 
 #include "kafka/relay.h"
+#include "kafka/replicate.h"
+#include "projections/projection_store.h"
 #include "tools/cli/commands.h"
 
 namespace redline::cli {
@@ -50,6 +52,33 @@ int run_relay(CliContext& context, const RelayOptions& options) {
   return kExitOk;
 }
 
+int run_replicate(CliContext& context, bool from_kafka) {
+  if (!from_kafka) {
+    std::cerr << "redline: replicate needs --from-kafka (the only source there is)\n";
+    return kExitUsage;
+  }
+  auto config = context.config();
+  if (!config.ok()) return report_error(config.status());
+  if (config->kafka.brokers.empty()) {
+    std::cerr << "redline: Kafka is off: give --kafka BROKERS (or REDLINE_KAFKA, or [kafka] brokers)\n";
+    return kExitUsage;
+  }
+  auto store = context.open_store(/*create=*/true);
+  if (!store.ok()) return report_error(store.status());
+  auto outcome = replicate_from_kafka(**store, config->kafka, config->rules);
+  if (!outcome.ok()) return report_error(outcome.status());
+  // The projections, caught up from the replicated log.
+  ProjectionSettings settings{static_cast<std::uint64_t>(config->projections.snapshot_every)};
+  auto projections = ProjectionStore::open(**store, settings);
+  if (!projections.ok()) return report_error(projections.status());
+  Status caught_up = (*projections)->catch_up();
+  if (!caught_up.ok()) return report_error(caught_up);
+  std::cout << "replicated " << outcome->appended << " events from " << config->kafka.events_topic
+            << " (" << outcome->duplicates << " duplicates dropped) into "
+            << context.options().data_dir << "; head position " << outcome->head.value() << "\n";
+  return kExitOk;
+}
+
 }  // namespace
 
 void add_relay_command(CLI::App& app, const GlobalOptions& globals, int* exit_code) {
@@ -59,6 +88,12 @@ void add_relay_command(CLI::App& app, const GlobalOptions& globals, int* exit_co
   relay->add_flag("--status", options->status, "show the cursor and the lag");
   on_run(relay, globals, exit_code,
          [options](CliContext& context) { return run_relay(context, *options); });
+
+  auto from_kafka = std::make_shared<bool>(false);
+  auto* replicate = app.add_subcommand("replicate", "build --data from the events topic");
+  replicate->add_flag("--from-kafka", *from_kafka, "read the events topic of --kafka");
+  on_run(replicate, globals, exit_code,
+         [from_kafka](CliContext& context) { return run_replicate(context, *from_kafka); });
 }
 
 }  // namespace redline::cli
