@@ -170,6 +170,7 @@ TEST_F(RulesCli, FollowingAlertsBesideAWritingProcess) {
     text = buffer.str();
   }
   run_command("kill " + pid);
+  ASSERT_EQ(text.find("redline:"), std::string::npos) << text;
   auto alerts = parse_json_lines(text);
   ASSERT_EQ(alerts.size(), 2u) << text;
   EXPECT_EQ(alerts[0]["hazard_id"], "H-2");  // what was there when it started

@@ -1,6 +1,8 @@
 #include "tools/cli/cli_context.h"
 
+#include <chrono>
 #include <cstdlib>
+#include <thread>
 #include <iostream>
 
 namespace redline::cli {
@@ -82,7 +84,13 @@ Result<std::unique_ptr<EventStore>> CliContext::open_follower() {
   store_options.path = options_.data_dir;
   store_options.create_if_missing = false;
   store_options.follower = true;
-  return EventStore::open(store_options);
+  // A writer opening or closing the store at this moment may remove a file the follower
+  // is reading: try again a few times before saying so.
+  for (int attempt = 1;; ++attempt) {
+    auto store = EventStore::open(store_options);
+    if (store.ok() || store.status().code() != ErrorCode::storage_error || attempt == 5) return store;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
 }
 
 }  // namespace redline::cli

@@ -9,6 +9,8 @@
 #include <unistd.h>
 #include <thread>
 
+#include <spdlog/spdlog.h>
+
 #include <filesystem>
 #include <future>
 
@@ -84,6 +86,8 @@ const std::vector<std::string> kAlertTypes = {
     "ReferredToGovernment", "VerificationOverdue", "SystemicHazardIdentified", "ObligationMissed"};
 
 volatile std::sig_atomic_t g_stop = 0;
+// How long a follower may fail to catch up with the writer before `alerts --follow` gives up.
+constexpr double kFollowerPatienceSeconds = 5;
 
 void print_alert(const nlohmann::ordered_json& alert, bool jsonl) {
   if (jsonl) {
@@ -114,8 +118,9 @@ int run_alerts(CliContext& context, const AlertsOptions& options) {
   // A follower: alerts can be read (and followed) while another process writes the store.
   auto store = context.open_follower();
   if (!store.ok()) return report_error(store.status());
-  AlertRenderer renderer(**store);
+  std::optional<AlertRenderer> renderer(std::in_place, **store);
   Position next(std::max<std::uint64_t>(options.from, 1));
+  int failed_catch_ups = 0;  // in a row
   if (options.follow) {
     std::signal(SIGINT, [](int) { g_stop = 1; });
     std::signal(SIGTERM, [](int) { g_stop = 1; });
@@ -130,7 +135,7 @@ int run_alerts(CliContext& context, const AlertsOptions& options) {
         return false;
       }
       if (!is_alert(event->data)) return true;
-      auto alert = renderer.render(*event);
+      auto alert = renderer->render(*event);
       if (!alert.ok()) {
         failure = alert.status();
         return false;
@@ -171,7 +176,21 @@ int run_alerts(CliContext& context, const AlertsOptions& options) {
     std::this_thread::sleep_for(std::chrono::duration<double>(options.poll_seconds));
     if (g_stop) return kExitOk;
     Status caught_up = (*store)->catch_up();
-    if (!caught_up.ok()) return report_error(caught_up);
+    if (caught_up.ok()) {
+      failed_catch_ups = 0;
+      continue;
+    }
+    // A writer opening or closing the store removes files a follower may be reading: open
+    // the follower afresh, and give up only when that keeps failing.
+    if (++failed_catch_ups * options.poll_seconds > kFollowerPatienceSeconds) {
+      return report_error(caught_up);
+    }
+    spdlog::debug("following {}: {}; opening it again", context.options().data_dir, caught_up.message());
+    auto reopened = context.open_follower();
+    if (reopened.ok()) {
+      store = std::move(reopened);
+      renderer.emplace(**store);
+    }
   }
 }
 
