@@ -12,7 +12,9 @@
 #include <map>
 #include <memory>
 #include <set>
+#include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -243,6 +245,50 @@ TEST_F(Relay, ReplicateBuildsAnEqualStoreDropsDuplicatesAndReportsGaps) {
   auto gap = with_gap_config(dir_.sub("gap"), "replicate --from-kafka");
   EXPECT_EQ(gap.exit_code, 3) << gap.out << gap.err;
   EXPECT_NE(gap.err.find("position 5 is missing"), std::string::npos) << gap.err;
+}
+
+TEST_F(Relay, AlertsFromKafkaAsTheLocalOnesAndFollowedByAGroup) {
+  REDLINE_REQUIRE_BROKER(!brokers_.empty(), "REDLINE_TEST_KAFKA is not set");
+  ASSERT_EQ(redline("--kafka " + brokers_ + " relay --once").exit_code, 0);
+  const std::string kafka = "--kafka " + brokers_ + " ";
+  EXPECT_EQ(redline(kafka + "alerts --format jsonl").out, redline("alerts --format jsonl").out);
+  const auto local_c01 = redline("alerts --format jsonl --county C01").out;
+  EXPECT_FALSE(local_c01.empty());
+  EXPECT_EQ(redline(kafka + "alerts --format jsonl --county C01").out, local_c01);
+
+  // A supervisor's group reads what is there once; a later run of the group sees only what
+  // is new.
+  const std::string group = "supervisors-" + events_topic_;
+  EXPECT_EQ(redline(kafka + "alerts --format jsonl --group " + group).out, redline("alerts --format jsonl").out);
+  EXPECT_EQ(redline(kafka + "alerts --format jsonl --group " + group).out, "");
+
+  // Followed: a new major hazard's listing arrives once the relay publishes it.
+  const std::string followed = dir_.sub("followed.jsonl");
+  auto started = run_command("timeout 30 " + testing::redline_command(data_, "--config " + shell_quote(config_) +
+                                                                            " " + kafka + "alerts --follow --format jsonl --group " + group) +
+                             " > " + shell_quote(followed) + " 2>&1 & echo $!");
+  const std::string pid = started.out.substr(0, started.out.find('\n'));
+  const json report = {{"type", "ReportHazard"}, {"actor", {{"id", "s"}, {"role", "city_bureau"}}},
+                       {"hazard_id", "H-NEW"}, {"institution_id", "I-000001"}, {"category", "gas"},
+                       {"description", "燃气泄漏"}, {"source", "spot_check"}, {"at", "2026-06-30T09:00:00Z"}};
+  const json classify = {{"type", "ClassifyHazard"}, {"actor", {{"id", "s"}, {"role", "city_bureau"}}},
+                         {"hazard_id", "H-NEW"}, {"severity", "major"}, {"at", "2026-06-30T10:00:00Z"}};
+  ASSERT_EQ(run_command(testing::redline_command(data_, "--config " + shell_quote(config_) + " submit -"),
+                        report.dump() + "\n" + classify.dump() + "\n").exit_code, 0);
+  ASSERT_EQ(redline("--kafka " + brokers_ + " relay --once").exit_code, 0);
+  std::string text;
+  for (int i = 0; i < 300 && text.find("H-NEW") == std::string::npos; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    std::ifstream in(followed);
+    std::stringstream buffer;
+    buffer << in.rdbuf();
+    text = buffer.str();
+  }
+  run_command("kill " + pid);
+  const auto alerts = parse_json_lines(text);
+  ASSERT_FALSE(alerts.empty()) << text;
+  EXPECT_EQ(alerts.back()["hazard_id"], "H-NEW");
+  EXPECT_EQ(alerts.back()["type"], "HazardListed");
 }
 
 TEST_F(Relay, AnUnreachableBrokerLeavesTheCursorAndSaysWhy) {

@@ -15,6 +15,7 @@
 #include <future>
 
 #include "engine/rules/alerts.h"
+#include "kafka/alert_subscription.h"
 #include "engine/rules/rules_simulation.h"
 #include "engine/rules/tick.h"
 #include "tools/cli/table.h"
@@ -78,6 +79,7 @@ struct AlertsOptions {
   bool follow = false;
   bool summary = false;
   double poll_seconds = 0.2;
+  std::string group;  // with Kafka: the consumer group
 };
 
 // The alert types in SPEC §2's order: the columns of `alerts --summary`.
@@ -110,6 +112,26 @@ int run_alerts(CliContext& context, const AlertsOptions& options) {
     return kExitUsage;
   }
   const bool jsonl = options.format != "table";
+  auto config = context.config();
+  if (!config.ok()) return report_error(config.status());
+  if (!config->kafka.brokers.empty() && !options.summary) {
+    // From Kafka: the alerts topic, as a supervisor elsewhere would read it.
+    if (options.follow) {
+      std::signal(SIGINT, [](int) { g_stop = 1; });
+      std::signal(SIGTERM, [](int) { g_stop = 1; });
+    }
+    AlertSubscription subscription;
+    subscription.group = options.group.empty() ? "redline-alerts-" + std::to_string(::getpid()) : options.group;
+    subscription.follow = options.follow;
+    subscription.stop = [] { return g_stop != 0; };
+    Status subscribed = subscribe_alerts(config->kafka, subscription, [&](const nlohmann::ordered_json& alert) {
+      if (alert["position"].get<std::uint64_t>() < options.from) return;
+      if (!options.county.empty() && alert["county"] != options.county) return;
+      print_alert(alert, jsonl);
+      std::cout << std::flush;
+    });
+    return subscribed.ok() ? kExitOk : report_error(subscribed);
+  }
   if (options.summary && (options.follow || jsonl)) {
     std::cerr << "redline: --summary is a table of the alerts so far; it takes neither --follow nor --format\n";
     return kExitUsage;
@@ -325,12 +347,14 @@ void add_rules_commands(CLI::App& app, const GlobalOptions& globals, int* exit_c
          [tick](CliContext& context) { return run_tick_command(context, *tick); });
 
   auto alerts = std::make_shared<AlertsOptions>();
-  auto* alerts_command = app.add_subcommand("alerts", "alerts from the local log");
+  auto* alerts_command = app.add_subcommand("alerts", "alerts from the local log, or from Kafka with --kafka");
   alerts_command->add_option("--county", alerts->county, "only this county's alerts");
   alerts_command->add_option("--from", alerts->from, "from this position on");
   alerts_command->add_option("--format", alerts->format, "table or jsonl");
   alerts_command->add_flag("--follow", alerts->follow, "wait for new alerts (Ctrl-C to stop)");
   alerts_command->add_flag("--summary", alerts->summary, "count the alerts per county and type");
+  alerts_command->add_option("--group", alerts->group,
+                             "with --kafka: the consumer group (default: a new one, from the beginning)");
   alerts_command->add_option("--poll", alerts->poll_seconds, "seconds between looks for new alerts when following")
       ->check(CLI::Range(0.01, 60.0));
   on_run(alerts_command, globals, exit_code,
