@@ -8,6 +8,8 @@
 #include <set>
 #include <unordered_set>
 
+#include "kafka/internal/quiet_log.h"
+
 namespace redline {
 namespace {
 
@@ -15,18 +17,13 @@ constexpr int kAnswerTimeoutMs = 15'000;
 
 Status kafka_error(std::string message) { return Status(ErrorCode::kafka_error, std::move(message)); }
 
-class QuietEvents : public RdKafka::EventCb {
- public:
-  void event_cb(RdKafka::Event& event) override { spdlog::debug("kafka: {}", event.str()); }
-};
-
 }  // namespace
 
 Status subscribe_alerts(const KafkaConfig& config, const AlertSubscription& subscription,
                         const std::function<void(const nlohmann::ordered_json&)>& on_alert) {
   if (config.brokers.empty()) return kafka_error("Kafka is off: no brokers to subscribe to");
   std::string error;
-  QuietEvents quiet;
+  internal::QuietKafkaLog quiet;
   std::unique_ptr<RdKafka::Conf> conf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
   conf->set("bootstrap.servers", config.brokers, error);
   conf->set("group.id", subscription.group, error);

@@ -12,6 +12,7 @@
 #include "engine/rules/alerts.h"
 #include "engine/store_layout.h"
 #include "events/codec.h"
+#include "kafka/internal/quiet_log.h"
 
 namespace redline {
 namespace {
@@ -39,7 +40,7 @@ Result<Position> relay_cursor(const EventStore& store) {
   return Position(*position);
 }
 
-struct Relay::Impl : public RdKafka::DeliveryReportCb, public RdKafka::EventCb {
+struct Relay::Impl : public RdKafka::DeliveryReportCb, public internal::QuietKafkaLog {
   Impl(EventStore& s, KafkaConfig c) : store(s), config(std::move(c)), alerts(s) {}
 
   void dr_cb(RdKafka::Message& message) override {
@@ -48,14 +49,6 @@ struct Relay::Impl : public RdKafka::DeliveryReportCb, public RdKafka::EventCb {
     } else {
       ++failed;
       if (first_error.empty()) first_error = message.errstr();
-    }
-  }
-
-  // librdkafka's own log and errors (one line per connection attempt while a broker is
-  // down) go to the debug log; the relay reports what failed itself.
-  void event_cb(RdKafka::Event& event) override {
-    if (event.type() == RdKafka::Event::EVENT_LOG || event.type() == RdKafka::Event::EVENT_ERROR) {
-      spdlog::debug("kafka: {}", event.str());
     }
   }
 

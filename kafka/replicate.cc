@@ -17,6 +17,7 @@
 #include "engine/rules/rule_ids.h"
 #include "engine/store_layout.h"
 #include "events/codec.h"
+#include "kafka/internal/quiet_log.h"
 
 namespace redline {
 namespace {
@@ -26,17 +27,12 @@ constexpr std::size_t kCommitEvents = 10'000;
 
 Status kafka_error(std::string message) { return Status(ErrorCode::kafka_error, std::move(message)); }
 
-class QuietEvents : public RdKafka::EventCb {
- public:
-  void event_cb(RdKafka::Event& event) override { spdlog::debug("kafka: {}", event.str()); }
-};
-
 // Every message of the topic's partitions up to their ends, by position (duplicates
 // dropped and counted).
 Result<std::map<std::uint64_t, std::string>> read_topic(const KafkaConfig& config, std::uint64_t after,
                                                         std::uint64_t* duplicates) {
   std::string error;
-  QuietEvents quiet;
+  internal::QuietKafkaLog quiet;
   std::unique_ptr<RdKafka::Conf> conf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
   conf->set("bootstrap.servers", config.brokers, error);
   conf->set("group.id", "redline-replicate", error);

@@ -161,14 +161,7 @@ TEST_F(RulesCli, FollowingAlertsBesideAWritingProcess) {
   auto written = redline("submit -", report.dump() + "\n" + classify.dump() + "\n");
   ASSERT_EQ(written.exit_code, 0) << written.out << written.err;
 
-  std::string text;
-  for (int i = 0; i < 200 && text.find("\"hazard_id\":\"H-3\"") == std::string::npos; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    std::ifstream in(followed);
-    std::stringstream buffer;
-    buffer << in.rdbuf();
-    text = buffer.str();
-  }
+  const std::string text = testing::wait_for_text(followed, "\"hazard_id\":\"H-3\"", 10'000);
   run_command("kill " + pid);
   ASSERT_EQ(text.find("redline:"), std::string::npos) << text;
   auto alerts = parse_json_lines(text);

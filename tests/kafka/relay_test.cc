@@ -276,14 +276,7 @@ TEST_F(Relay, AlertsFromKafkaAsTheLocalOnesAndFollowedByAGroup) {
   ASSERT_EQ(run_command(testing::redline_command(data_, "--config " + shell_quote(config_) + " submit -"),
                         report.dump() + "\n" + classify.dump() + "\n").exit_code, 0);
   ASSERT_EQ(redline("--kafka " + brokers_ + " relay --once").exit_code, 0);
-  std::string text;
-  for (int i = 0; i < 300 && text.find("H-NEW") == std::string::npos; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    std::ifstream in(followed);
-    std::stringstream buffer;
-    buffer << in.rdbuf();
-    text = buffer.str();
-  }
+  const std::string text = testing::wait_for_text(followed, "H-NEW", 15'000);
   run_command("kill " + pid);
   const auto alerts = parse_json_lines(text);
   ASSERT_FALSE(alerts.empty()) << text;

@@ -2,9 +2,11 @@
 
 #include <sys/wait.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include "tests/support/temp_dir.h"
 
@@ -50,6 +52,18 @@ CommandOutput run_command(const std::string& command, const std::string& stdin_t
   output.out = slurp(io.sub("stdout"));
   output.err = slurp(io.sub("stderr"));
   return output;
+}
+
+std::string wait_for_text(const std::string& path, const std::string& needle, int timeout_ms) {
+  std::string text;
+  for (int waited = 0; waited <= timeout_ms && text.find(needle) == std::string::npos; waited += 50) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    std::ifstream in(path);
+    std::stringstream buffer;
+    buffer << in.rdbuf();
+    text = buffer.str();
+  }
+  return text;
 }
 
 }  // namespace redline::testing

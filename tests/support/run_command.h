@@ -24,4 +24,8 @@ std::string redline_command(const std::string& data_dir, const std::string& args
 // Quotes one argument for /bin/sh.
 std::string shell_quote(const std::string& text);
 
+// The text of the file at `path` once it contains `needle`, or whatever it holds after
+// `timeout_ms` (for output a background process writes).
+std::string wait_for_text(const std::string& path, const std::string& needle, int timeout_ms);
+
 }  // namespace redline::testing

@@ -10,6 +10,22 @@
 namespace redline::cli {
 namespace {
 
+// The configuration, when Kafka is on; nullopt (after saying why) when it is off or the
+// configuration does not load.
+std::optional<Config> kafka_config(CliContext& context, int* exit_code) {
+  auto config = context.config();
+  if (!config.ok()) {
+    *exit_code = report_error(config.status());
+    return std::nullopt;
+  }
+  if (config->kafka.brokers.empty()) {
+    std::cerr << "redline: Kafka is off: give --kafka BROKERS (or REDLINE_KAFKA, or [kafka] brokers)\n";
+    *exit_code = kExitUsage;
+    return std::nullopt;
+  }
+  return *config;
+}
+
 struct RelayOptions {
   bool once = false;
   bool status = false;
@@ -33,12 +49,9 @@ int run_relay(CliContext& context, const RelayOptions& options) {
                  "beside writers is not built yet\n";
     return kExitUsage;
   }
-  auto config = context.config();
-  if (!config.ok()) return report_error(config.status());
-  if (config->kafka.brokers.empty()) {
-    std::cerr << "redline: Kafka is off: give --kafka BROKERS (or REDLINE_KAFKA, or [kafka] brokers)\n";
-    return kExitUsage;
-  }
+  int failed = kExitOk;
+  auto config = kafka_config(context, &failed);
+  if (!config) return failed;
   auto store = context.open_store(/*create=*/false);
   if (!store.ok()) return report_error(store.status());
   auto relay = Relay::open(**store, config->kafka);
@@ -57,12 +70,9 @@ int run_replicate(CliContext& context, bool from_kafka) {
     std::cerr << "redline: replicate needs --from-kafka (the only source there is)\n";
     return kExitUsage;
   }
-  auto config = context.config();
-  if (!config.ok()) return report_error(config.status());
-  if (config->kafka.brokers.empty()) {
-    std::cerr << "redline: Kafka is off: give --kafka BROKERS (or REDLINE_KAFKA, or [kafka] brokers)\n";
-    return kExitUsage;
-  }
+  int failed = kExitOk;
+  auto config = kafka_config(context, &failed);
+  if (!config) return failed;
   auto store = context.open_store(/*create=*/true);
   if (!store.ok()) return report_error(store.status());
   auto outcome = replicate_from_kafka(**store, config->kafka, config->rules);
