@@ -79,7 +79,12 @@ run: build
 	@$(REDLINE) --data $(RUN_DATA) projection show county_summary
 
 bench: build
-	$(BUILD_DIR)/bin/redline-bench --dir $(BUILD_DIR)/bench-data --redline $(BUILD_DIR)/bin/redline
+	@tools/kafka/kafka.sh up
+	@status=0; \
+	$(BUILD_DIR)/bin/redline-bench --dir $(BUILD_DIR)/bench-data --redline $(BUILD_DIR)/bin/redline \
+	  --kafka 127.0.0.1:$(KAFKA_PORT) || status=$$?; \
+	tools/kafka/kafka.sh down; \
+	exit $$status
 
 clean:
 	-tools/kafka/kafka.sh down

@@ -18,7 +18,7 @@ namespace redline {
 namespace {
 
 // Events per batch: produced together, confirmed together, then the cursor moves.
-constexpr std::size_t kBatchEvents = 10'000;
+constexpr std::size_t kBatchEvents = 50'000;
 // How long a message may wait for its delivery before the batch fails (librdkafka retries
 // within this time, through broker restarts and leader changes).
 constexpr int kDeliveryTimeoutMs = 30'000;
@@ -81,15 +81,21 @@ struct Relay::Impl : public RdKafka::DeliveryReportCb, public internal::QuietKaf
     first_error.clear();
     std::uint64_t alerts_in_batch = 0;
     for (const auto& [position, bytes] : batch) {
-      Envelope event;
-      REDLINE_ASSIGN(event, decode_envelope(bytes));
+      // The header and the chain fields suffice for the events topic; only alerts are
+      // decoded whole, to render them.
+      EnvelopeHeader header;
+      REDLINE_ASSIGN(header, decode_header(bytes));
+      ChainFields chain;
+      REDLINE_ASSIGN(chain, read_chain_fields(bytes));
       RdKafka::Headers* headers = RdKafka::Headers::create();
       headers->add("position", std::to_string(position.value()));
-      headers->add("type", std::string(event.type()));
-      headers->add("schema", std::to_string(event.schema));
-      headers->add("hash", to_hex(event.hash));
-      REDLINE_RETURN_IF_ERROR(produce(config.events_topic, event.stream, bytes, headers));
-      if (is_alert(event.data)) {
+      headers->add("type", header.type);
+      headers->add("schema", std::to_string(header.schema));
+      headers->add("hash", to_hex(chain.hash));
+      REDLINE_RETURN_IF_ERROR(produce(config.events_topic, header.stream, bytes, headers));
+      if (is_alert_type(header.type)) {
+        Envelope event;
+        REDLINE_ASSIGN(event, decode_envelope(bytes));
         nlohmann::ordered_json alert;
         REDLINE_ASSIGN(alert, alerts.render(event));
         const std::string county = alert["county"].is_string() ? alert["county"].get<std::string>() : "";

@@ -25,16 +25,7 @@ std::string join(const std::vector<std::string>& items) {
 
 }  // namespace
 
-bool is_alert(const Event& event) {
-  return std::holds_alternative<HazardListed>(event) ||
-         std::holds_alternative<DeadlineMissed>(event) ||
-         std::holds_alternative<HazardEscalated>(event) ||
-         std::holds_alternative<AccountabilityRaised>(event) ||
-         std::holds_alternative<ReferredToGovernment>(event) ||
-         std::holds_alternative<VerificationOverdue>(event) ||
-         std::holds_alternative<SystemicHazardIdentified>(event) ||
-         std::holds_alternative<ObligationMissed>(event);
-}
+bool is_alert(const Event& event) { return is_alert_type(event_type_name(event)); }
 
 Result<const HazardState*> AlertRenderer::hazard_at(const std::string& hazard_id,
                                                     Position position) {

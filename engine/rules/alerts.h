@@ -17,7 +17,8 @@
 namespace redline {
 
 // HazardListed, DeadlineMissed, HazardEscalated, AccountabilityRaised, ReferredToGovernment,
-// VerificationOverdue, SystemicHazardIdentified, ObligationMissed.
+// VerificationOverdue, SystemicHazardIdentified, ObligationMissed (by type name, without
+// decoding an event's data: is_alert_type of events/event_types.h).
 bool is_alert(const Event& event);
 
 class AlertRenderer {

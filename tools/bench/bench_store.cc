@@ -28,6 +28,7 @@
 #include "events/codec.h"
 #include "events/time.h"
 #include "tools/bench/bench_projections.h"
+#include "tools/bench/bench_relay.h"
 #include "tools/bench/bench_support.h"
 #include "tools/bench/bench_rules.h"
 #include "tools/bench/bench_submit.h"
@@ -217,7 +218,9 @@ int main(int argc, char** argv) {
   app.add_option("--batch", batch, "events per WriteBatch / transaction");
   app.add_option("--streams", streams, "distinct streams the events spread over");
   app.add_option("--rounds", rounds, "runs per figure; the best is kept");
-  app.add_option("--only", only, "store, submit, projections or rules (default: all)");
+  app.add_option("--only", only, "store, submit, projections, rules or relay (default: all)");
+  std::string kafka;
+  app.add_option("--kafka", kafka, "a broker for the relay benchmark (skipped without one)");
   std::size_t open_hazards = 1'000'000;
   app.add_option("--open-hazards", open_hazards, "open hazards of the tick benchmark's store");
   app.add_option("--redline", redline_binary, "the redline binary, for end-to-end submit runs");
@@ -241,6 +244,16 @@ int main(int argc, char** argv) {
     if (!bench::run_rules_bench(rules)) return 1;
     std::cout << "\n";
     if (only == "rules") return 0;
+  }
+  if (only.empty() || only == "relay") {
+    if (kafka.empty()) {
+      std::cout << "relay: skipped (no --kafka broker)\n\n";
+    } else {
+      bench::RelayBenchOptions relay{dir + "/relay-bench", kafka};
+      if (!bench::run_relay_bench(relay)) return 1;
+      std::cout << "\n";
+    }
+    if (only == "relay") return 0;
   }
   if (only.empty() || only == "projections") {
     if (redline_binary.empty()) {
