@@ -8,42 +8,26 @@
 #include <set>
 #include <unordered_set>
 
-#include "kafka/internal/quiet_log.h"
+#include "kafka/internal/consumer.h"
 
 namespace redline {
 namespace {
 
-constexpr int kAnswerTimeoutMs = 15'000;
-
-Status kafka_error(std::string message) { return Status(ErrorCode::kafka_error, std::move(message)); }
+using internal::kafka_error;
 
 }  // namespace
 
 Status subscribe_alerts(const KafkaConfig& config, const AlertSubscription& subscription,
                         const std::function<void(const nlohmann::ordered_json&)>& on_alert) {
   if (config.brokers.empty()) return kafka_error("Kafka is off: no brokers to subscribe to");
-  std::string error;
-  internal::QuietKafkaLog quiet;
-  std::unique_ptr<RdKafka::Conf> conf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
-  conf->set("bootstrap.servers", config.brokers, error);
-  conf->set("group.id", subscription.group, error);
-  conf->set("auto.offset.reset", "earliest", error);
-  conf->set("enable.partition.eof", "true", error);
-  conf->set("event_cb", static_cast<RdKafka::EventCb*>(&quiet), error);
-  std::unique_ptr<RdKafka::KafkaConsumer> consumer(RdKafka::KafkaConsumer::create(conf.get(), error));
-  if (!consumer) return kafka_error("cannot create a Kafka consumer: " + error);
-
-  RdKafka::Metadata* raw_metadata = nullptr;
-  const auto answered = consumer->metadata(true, nullptr, &raw_metadata, kAnswerTimeoutMs);
-  std::unique_ptr<RdKafka::Metadata> metadata(raw_metadata);
-  if (answered != RdKafka::ERR_NO_ERROR) {
-    return kafka_error("no answer from Kafka at " + config.brokers + ": " + RdKafka::err2str(answered));
-  }
-  std::size_t partitions = 0;
-  for (const auto* topic : *metadata->topics()) {
-    if (topic->topic() == config.alerts_topic) partitions = topic->partitions()->size();
-  }
-  if (partitions == 0) return kafka_error("topic " + config.alerts_topic + " does not exist (has a relay run?)");
+  internal::Consumer opened;
+  REDLINE_ASSIGN(opened, internal::open_consumer(config.brokers, subscription.group,
+                                                 {{"auto.offset.reset", "earliest"}}));
+  RdKafka::KafkaConsumer* consumer = opened.consumer.get();
+  std::vector<std::int32_t> ids;
+  REDLINE_ASSIGN(ids, internal::topic_partitions(*consumer, config.brokers, config.alerts_topic,
+                                                 " (has a relay run?)"));
+  const std::size_t partitions = ids.size();
   if (consumer->subscribe({config.alerts_topic}) != RdKafka::ERR_NO_ERROR) {
     return kafka_error("cannot subscribe to " + config.alerts_topic);
   }

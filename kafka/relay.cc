@@ -12,7 +12,7 @@
 #include "engine/rules/alerts.h"
 #include "engine/store_layout.h"
 #include "events/codec.h"
-#include "kafka/internal/quiet_log.h"
+#include "kafka/internal/consumer.h"
 
 namespace redline {
 namespace {
@@ -22,9 +22,8 @@ constexpr std::size_t kBatchEvents = 50'000;
 // How long a message may wait for its delivery before the batch fails (librdkafka retries
 // within this time, through broker restarts and leader changes).
 constexpr int kDeliveryTimeoutMs = 30'000;
-constexpr int kAdminTimeoutMs = 15'000;
 
-Status kafka_error(std::string message) { return Status(ErrorCode::kafka_error, std::move(message)); }
+using internal::kafka_error;
 
 }  // namespace
 
@@ -192,9 +191,9 @@ Status Relay::ensure_topics() {
   }
   rd_kafka_queue_t* queue = rd_kafka_queue_new(handle);
   rd_kafka_CreateTopics(handle, topics.data(), topics.size(), nullptr, queue);
-  rd_kafka_event_t* event = rd_kafka_queue_poll(queue, kAdminTimeoutMs);
+  rd_kafka_event_t* event = rd_kafka_queue_poll(queue, internal::kKafkaAnswerTimeoutMs);
   Status outcome = kafka_error("no answer from Kafka at " + config.brokers + " within " +
-                               std::to_string(kAdminTimeoutMs / 1000) + " s (creating topics)");
+                               std::to_string(internal::kKafkaAnswerTimeoutMs / 1000) + " s (creating topics)");
   if (event != nullptr) {
     outcome = Status::Ok();
     if (rd_kafka_event_error(event)) {

@@ -17,50 +17,30 @@
 #include "engine/rules/rule_ids.h"
 #include "engine/store_layout.h"
 #include "events/codec.h"
-#include "kafka/internal/quiet_log.h"
+#include "kafka/internal/consumer.h"
 
 namespace redline {
 namespace {
 
-constexpr int kMetadataTimeoutMs = 15'000;
 constexpr std::size_t kCommitEvents = 10'000;
 
-Status kafka_error(std::string message) { return Status(ErrorCode::kafka_error, std::move(message)); }
+using internal::kafka_error;
 
 // Every message of the topic's partitions up to their ends, by position (duplicates
 // dropped and counted).
 Result<std::map<std::uint64_t, std::string>> read_topic(const KafkaConfig& config, std::uint64_t after,
                                                         std::uint64_t* duplicates) {
-  std::string error;
-  internal::QuietKafkaLog quiet;
-  std::unique_ptr<RdKafka::Conf> conf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
-  conf->set("bootstrap.servers", config.brokers, error);
-  conf->set("group.id", "redline-replicate", error);
-  conf->set("enable.auto.commit", "false", error);
-  conf->set("enable.partition.eof", "true", error);
-  conf->set("event_cb", static_cast<RdKafka::EventCb*>(&quiet), error);
-  std::unique_ptr<RdKafka::KafkaConsumer> consumer(RdKafka::KafkaConsumer::create(conf.get(), error));
-  if (!consumer) return kafka_error("cannot create a Kafka consumer: " + error);
-
-  RdKafka::Metadata* raw_metadata = nullptr;
-  std::unique_ptr<RdKafka::Topic> topic(RdKafka::Topic::create(consumer.get(), config.events_topic, nullptr, error));
-  const auto answered = consumer->metadata(false, topic.get(), &raw_metadata, kMetadataTimeoutMs);
-  std::unique_ptr<RdKafka::Metadata> metadata(raw_metadata);
-  if (answered != RdKafka::ERR_NO_ERROR) {
-    return kafka_error("no answer from Kafka at " + config.brokers + ": " + RdKafka::err2str(answered));
-  }
+  internal::Consumer opened;
+  REDLINE_ASSIGN(opened, internal::open_consumer(config.brokers, "redline-replicate",
+                                                 {{"enable.auto.commit", "false"}}));
+  RdKafka::KafkaConsumer* consumer = opened.consumer.get();
+  std::vector<std::int32_t> ids;
+  REDLINE_ASSIGN(ids, internal::topic_partitions(*consumer, config.brokers, config.events_topic));
   std::vector<RdKafka::TopicPartition*> partitions;
-  for (const auto* t : *metadata->topics()) {
-    if (t->topic() != config.events_topic) continue;
-    if (t->err() != RdKafka::ERR_NO_ERROR) {
-      return kafka_error("topic " + config.events_topic + ": " + RdKafka::err2str(t->err()));
-    }
-    for (const auto* p : *t->partitions()) {
-      partitions.push_back(RdKafka::TopicPartition::create(config.events_topic, p->id(),
-                                                           RdKafka::Topic::OFFSET_BEGINNING));
-    }
+  for (std::int32_t id : ids) {
+    partitions.push_back(
+        RdKafka::TopicPartition::create(config.events_topic, id, RdKafka::Topic::OFFSET_BEGINNING));
   }
-  if (partitions.empty()) return kafka_error("topic " + config.events_topic + " does not exist");
   const std::size_t partition_count = partitions.size();
   consumer->assign(partitions);
   RdKafka::TopicPartition::destroy(partitions);
@@ -75,7 +55,7 @@ Result<std::map<std::uint64_t, std::string>> read_topic(const KafkaConfig& confi
       continue;
     }
     if (message->err() == RdKafka::ERR__TIMED_OUT) {
-      if (std::chrono::steady_clock::now() - quiet_since > std::chrono::milliseconds(kMetadataTimeoutMs)) {
+      if (std::chrono::steady_clock::now() - quiet_since > std::chrono::milliseconds(internal::kKafkaAnswerTimeoutMs)) {
         return kafka_error("Kafka at " + config.brokers + " stopped answering while reading " +
                            config.events_topic);
       }
