@@ -158,6 +158,16 @@ Result<Config> parse_config(std::string_view toml_text, const std::string& sourc
   REDLINE_RETURN_IF_ERROR(kafka.read_positive_int("partitions", &config.kafka.partitions));
   REDLINE_RETURN_IF_ERROR(
       kafka.read_positive_int("replication_factor", &config.kafka.replication_factor));
+  REDLINE_RETURN_IF_ERROR(
+      kafka.read_positive_int("min_insync_replicas", &config.kafka.min_insync_replicas));
+  if (config.kafka.min_insync_replicas > config.kafka.replication_factor) {
+    return config_error(source, "kafka.min_insync_replicas (" + std::to_string(config.kafka.min_insync_replicas) +
+                                    ") is larger than kafka.replication_factor (" +
+                                    std::to_string(config.kafka.replication_factor) + ")");
+  }
+  REDLINE_RETURN_IF_ERROR(
+      kafka.read_positive_int("retry_backoff_max_ms", &config.kafka.retry_backoff_max_ms));
+  REDLINE_RETURN_IF_ERROR(kafka.read_positive_int("drain_ms", &config.kafka.drain_ms));
   REDLINE_RETURN_IF_ERROR(kafka.reject_unknown());
 
   TableReader projections(root["projections"].as_table(), "projections", source);

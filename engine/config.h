@@ -30,6 +30,15 @@ struct KafkaConfig {
   std::int32_t partitions = 1;
   // Replication factor of topics Redline creates. Default: 1.
   std::int32_t replication_factor = 1;
+  // min.insync.replicas of topics Redline creates (with acks=all, how many replicas must
+  // hold a message before it counts as delivered). Default: 1; at most replication_factor.
+  std::int32_t min_insync_replicas = 1;
+  // The longest pause between the relay's attempts to reach a broker that is away (the
+  // pause starts at 100 ms and doubles up to this). Default: 5000.
+  std::int32_t retry_backoff_max_ms = 5'000;
+  // How long a command that relays as it writes (submit, tick) waits when it ends for Kafka
+  // to confirm its events; what is left stays in the outbox for the next relay. Default: 10000.
+  std::int32_t drain_ms = 10'000;
 };
 
 // The rule parameters of SPEC §4 (config `[rules]`). The write side and the rule engine

@@ -11,13 +11,15 @@
 //                                                    bytes; the domain stores its JSON line)
 //   meta         "format"                          → "redline-store-1"
 //                "head"                            → u64 position, 32-byte hash of that event
-//                "relay_cursor"                    → (reserved: the Kafka outbox cursor)
 //   projections  (reserved: projection rows and checkpoints, one key prefix per projection)
 //   deadlines    instant due, u8 kind, subject → u64 caused_by (engine/rules/due_items.h);
 //                "tick" in meta holds the instant the last tick ran to
 //   directory    write-side lookups the domain keeps beside the log
 //                (engine/domain/directory.h): institutions by county, county bureaus,
 //                hazard reports by county, category and time, campaign checks done
+//
+// The relay's cursor is not here but in a RocksDB of its own, `<store>/relay/`
+// (kafka/relay_cursor.h), so that a relay can run beside the writer.
 //
 // Everything one commit implies goes into one WriteBatch across these families, so a crash
 // leaves all of it or none of it.
@@ -43,7 +45,6 @@ inline constexpr std::string_view kDirectoryFamily = "directory";
 inline constexpr std::string_view kFormatKey = "format";
 inline constexpr std::string_view kFormatValue = "redline-store-1";
 inline constexpr std::string_view kHeadKey = "head";
-inline constexpr std::string_view kRelayCursorKey = "relay_cursor";
 inline constexpr std::string_view kTickKey = "tick";
 
 void append_u64_be(std::string* out, std::uint64_t value);

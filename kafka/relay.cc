@@ -1,180 +1,172 @@
 #include "kafka/relay.h"
 
 #include <librdkafka/rdkafka.h>
-#include <librdkafka/rdkafkacpp.h>
-#include <rocksdb/db.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <optional>
 #include <string>
+#include <thread>
+#include <utility>
 #include <vector>
 
 #include "engine/rules/alerts.h"
-#include "engine/store_layout.h"
 #include "events/codec.h"
 #include "kafka/internal/consumer.h"
+#include "kafka/internal/outbox_producer.h"
+#include "kafka/relay_cursor.h"
 
 namespace redline {
 namespace {
 
-// Events per batch: produced together, confirmed together, then the cursor moves.
-constexpr std::size_t kBatchEvents = 50'000;
-// How long a message may wait for its delivery before the batch fails (librdkafka retries
-// within this time, through broker restarts and leader changes).
-constexpr int kDeliveryTimeoutMs = 30'000;
-
+using Clock = std::chrono::steady_clock;
 using internal::kafka_error;
+using internal::OutboxProducer;
+
+// Positions read from the log per scan; the producer is polled between them.
+constexpr std::uint64_t kScanSlice = 10'000;
+// The cursor is written at most this often while a relay runs (and always when it stops):
+// an older cursor only means more repeats after a crash.
+constexpr auto kPersistEvery = std::chrono::milliseconds(200);
+// Messages in flight and nothing confirmed for this long: the relay says Kafka is away even
+// before librdkafka reports every broker down.
+constexpr auto kStallAfter = std::chrono::seconds(10);
+constexpr auto kFirstBackoff = std::chrono::milliseconds(100);
+
+// Sleeps for `pause`, waking early when *stop is set.
+void sleep_unless_stopped(std::chrono::milliseconds pause, const std::atomic<bool>& stop) {
+  const auto until = Clock::now() + pause;
+  while (!stop.load() && Clock::now() < until) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+}
 
 }  // namespace
 
-Result<Position> relay_cursor(const EventStore& store) {
-  std::string value;
-  const auto s = store.db()->Get(rocksdb::ReadOptions(), store.family(layout::kMetaFamily),
-                                 rocksdb::Slice(layout::kRelayCursorKey.data(), layout::kRelayCursorKey.size()),
-                                 &value);
-  if (s.IsNotFound()) return Position(0);
-  if (!s.ok()) return Status(ErrorCode::storage_error, "cannot read the relay cursor: " + s.ToString());
-  auto position = layout::read_u64_be(value);
-  if (!position) return Status(ErrorCode::corruption, "malformed relay cursor in the store's meta");
-  return Position(*position);
-}
+struct Relay::Impl {
+  Impl(EventStore& s, KafkaConfig c, RelaySettings r, std::unique_ptr<RelayCursor> k)
+      : store(s), config(std::move(c)), settings(std::move(r)), alerts(s), cursor(std::move(k)) {}
 
-struct Relay::Impl : public RdKafka::DeliveryReportCb, public internal::QuietKafkaLog {
-  Impl(EventStore& s, KafkaConfig c) : store(s), config(std::move(c)), alerts(s) {}
-
-  void dr_cb(RdKafka::Message& message) override {
-    if (message.err() == RdKafka::ERR_NO_ERROR) {
-      ++delivered;
+  void notice(RelayNotice kind, const std::string& line) const {
+    if (settings.notice) {
+      settings.notice(kind, line);
     } else {
-      ++failed;
-      if (first_error.empty()) first_error = message.errstr();
+      spdlog::info("{}", line);
     }
   }
 
-  Status produce(const std::string& topic, const std::string& key, const std::string& value,
-                 RdKafka::Headers* headers) {
-    while (true) {
-      const RdKafka::ErrorCode err = producer->produce(
-          topic, RdKafka::Topic::PARTITION_UA, RdKafka::Producer::RK_MSG_COPY,
-          const_cast<char*>(value.data()), value.size(), key.data(), key.size(), 0, headers, nullptr);
-      if (err == RdKafka::ERR_NO_ERROR) return Status::Ok();  // the headers now belong to it
-      if (err != RdKafka::ERR__QUEUE_FULL) {
-        delete headers;
-        return kafka_error("cannot produce to " + topic + ": " + RdKafka::err2str(err));
-      }
-      producer->poll(50);  // room is made as deliveries are reported
-    }
+  Status new_producer() {
+    const int timeout = settings.mode == RelayMode::continuous ? 0 : settings.pass_delivery_timeout_ms;
+    REDLINE_ASSIGN(out, OutboxProducer::open(config, timeout));
+    out->start_after(cursor->position());
+    return Status::Ok();
   }
 
-  // Publishes (cursor, up to `last`] in one batch; returns the new cursor.
-  Result<Position> publish_batch(Position cursor, Position last, RelayProgress* progress) {
-    std::vector<std::pair<Position, std::string>> batch;
-    REDLINE_RETURN_IF_ERROR(store.scan(cursor.next(), [&](Position position, std::string_view bytes) {
-      if (position > last) return false;
-      batch.emplace_back(position, std::string(bytes));
-      return batch.size() < kBatchEvents;
-    }));
-    if (batch.empty()) return cursor;
-    delivered = 0;
-    failed = 0;
-    first_error.clear();
-    std::uint64_t alerts_in_batch = 0;
-    for (const auto& [position, bytes] : batch) {
-      // The header and the chain fields suffice for the events topic; only alerts are
-      // decoded whole, to render them.
-      EnvelopeHeader header;
-      REDLINE_ASSIGN(header, decode_header(bytes));
-      ChainFields chain;
-      REDLINE_ASSIGN(chain, read_chain_fields(bytes));
-      RdKafka::Headers* headers = RdKafka::Headers::create();
-      headers->add("position", std::to_string(position.value()));
-      headers->add("type", header.type);
-      headers->add("schema", std::to_string(header.schema));
-      headers->add("hash", to_hex(chain.hash));
-      REDLINE_RETURN_IF_ERROR(produce(config.events_topic, header.stream, bytes, headers));
-      if (is_alert_type(header.type)) {
-        Envelope event;
-        REDLINE_ASSIGN(event, decode_envelope(bytes));
-        nlohmann::ordered_json alert;
-        REDLINE_ASSIGN(alert, alerts.render(event));
-        const std::string county = alert["county"].is_string() ? alert["county"].get<std::string>() : "";
-        REDLINE_RETURN_IF_ERROR(produce(config.alerts_topic, county,
-                                        alert.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace),
-                                        nullptr));
-        ++alerts_in_batch;
+  Status catch_up() { return store.options().follower ? store.catch_up() : Status::Ok(); }
+
+  // The messages of one stored event. The header and the chain fields suffice for the
+  // events topic; only alerts are decoded whole, to render them.
+  Result<bool> produce(Position position, std::string_view bytes) {
+    EnvelopeHeader header;
+    REDLINE_ASSIGN(header, decode_header(bytes));
+    ChainFields chain;
+    REDLINE_ASSIGN(chain, read_chain_fields(bytes));
+    std::optional<std::pair<std::string, std::string>> alert;
+    if (is_alert_type(header.type)) {
+      Envelope event;
+      REDLINE_ASSIGN(event, decode_envelope(bytes));
+      nlohmann::ordered_json rendered;
+      REDLINE_ASSIGN(rendered, alerts.render(event));
+      alert.emplace(rendered["county"].is_string() ? rendered["county"].get<std::string>() : "",
+                    rendered.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
+    }
+    RdKafka::Headers* headers = RdKafka::Headers::create();
+    headers->add("position", std::to_string(position.value()));
+    headers->add("type", header.type);
+    headers->add("schema", std::to_string(header.schema));
+    headers->add("hash", to_hex(chain.hash));
+    return out->produce_next(position, header.stream, bytes, headers, alert, config.events_topic,
+                             config.alerts_topic, [] { return false; });
+  }
+
+  // Produces the positions after what was produced up to `target`, while librdkafka's queue
+  // has room and `give_up` says nothing; the caller polls and calls again.
+  Status pump(Position target, const std::function<bool()>& give_up) {
+    while (out->produced() < target && out->has_room() && !give_up()) {
+      const Position from = out->produced().next();
+      const Position until(std::min(target.value(), from.value() + kScanSlice - 1));
+      std::optional<Status> failed;
+      std::uint64_t visited = 0;
+      Status scanned = store.scan(from, [&](Position position, std::string_view bytes) {
+        if (position > until || !out->has_room()) return false;
+        auto produced = produce(position, bytes);
+        if (!produced.ok()) {
+          failed = produced.status();
+          return false;
+        }
+        if (++visited % 1024 == 0) out->poll(0);
+        return *produced;
+      });
+      REDLINE_RETURN_IF_ERROR(scanned);
+      if (failed) return *failed;
+      if (visited == 0 && out->has_room()) {
+        return Status(ErrorCode::corruption, "position " + std::to_string(from.value()) +
+                                                 " is below the head but missing from the log");
       }
-      producer->poll(0);
+      out->poll(0);
+      REDLINE_RETURN_IF_ERROR(persist(false));
     }
-    producer->flush(kDeliveryTimeoutMs + 5'000);
-    const std::uint64_t expected = batch.size() + alerts_in_batch;
-    if (failed > 0 || delivered < expected) {
-      return kafka_error("Kafka did not confirm " + std::to_string(expected - delivered) + " of " +
-                         std::to_string(expected) + " messages from position " +
-                         std::to_string(batch.front().first.value()) + ": " +
-                         (first_error.empty() ? "delivery timed out" : first_error));
-    }
-    const Position next = batch.back().first;
-    std::string value;
-    layout::append_u64_be(&value, next.value());
-    auto txn = store.begin_transaction();
-    txn.put(layout::kMetaFamily, layout::kRelayCursorKey, value);
-    REDLINE_RETURN_IF_ERROR(txn.commit());
-    progress->events += batch.size();
-    progress->alerts += alerts_in_batch;
-    return next;
+    return Status::Ok();
+  }
+
+  // Writes the confirmed prefix to the cursor (at most every kPersistEvery unless forced).
+  Status persist(bool force) {
+    if (!out || out->confirmed() <= cursor->position()) return Status::Ok();
+    const auto now = Clock::now();
+    if (!force && now - last_persist < kPersistEvery) return Status::Ok();
+    last_persist = now;
+    return cursor->advance(out->confirmed());
+  }
+
+  std::string lag_text() const {
+    const Position head = store.head().position;
+    const std::uint64_t lag = head.value() - std::min(head.value(), cursor->position().value());
+    return std::to_string(lag) + " events wait in the outbox after position " +
+           std::to_string(cursor->position().value());
   }
 
   EventStore& store;
   KafkaConfig config;
+  RelaySettings settings;
   AlertRenderer alerts;
-  std::unique_ptr<RdKafka::Producer> producer;
-  std::uint64_t delivered = 0;
-  std::uint64_t failed = 0;
-  std::string first_error;
+  std::unique_ptr<RelayCursor> cursor;
+  std::unique_ptr<OutboxProducer> out;
+  Clock::time_point last_persist = Clock::now();
 };
 
 Relay::Relay(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
 Relay::~Relay() {
-  if (impl_ && impl_->producer) impl_->producer->flush(1'000);
+  if (impl_ && impl_->out) (void)impl_->persist(true);
 }
 
-Result<std::unique_ptr<Relay>> Relay::open(EventStore& store, const KafkaConfig& config) {
+Position Relay::cursor() const { return impl_->cursor->position(); }
+
+Result<std::unique_ptr<Relay>> Relay::open(EventStore& store, const KafkaConfig& config, RelaySettings settings) {
   if (config.brokers.empty()) {
     return kafka_error("Kafka is off: no brokers (give --kafka BROKERS, REDLINE_KAFKA or [kafka] brokers)");
   }
-  auto impl = std::make_unique<Impl>(store, config);
-  std::unique_ptr<RdKafka::Conf> conf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
-  std::string error;
-  const std::vector<std::pair<std::string, std::string>> settings = {
-      {"bootstrap.servers", config.brokers},
-      {"client.id", "redline-relay"},
-      {"enable.idempotence", "true"},
-      {"acks", "all"},
-      {"linger.ms", "5"},
-      {"message.timeout.ms", std::to_string(kDeliveryTimeoutMs)},
-      {"queue.buffering.max.messages", std::to_string(4 * kBatchEvents)},
-  };
-  for (const auto& [name, value] : settings) {
-    if (conf->set(name, value, error) != RdKafka::Conf::CONF_OK) {
-      return kafka_error("Kafka setting " + name + "=" + value + ": " + error);
-    }
-  }
-  if (conf->set("dr_cb", static_cast<RdKafka::DeliveryReportCb*>(impl.get()), error) !=
-          RdKafka::Conf::CONF_OK ||
-      conf->set("event_cb", static_cast<RdKafka::EventCb*>(impl.get()), error) !=
-          RdKafka::Conf::CONF_OK) {
-    return kafka_error("cannot set the Kafka callbacks: " + error);
-  }
-  impl->producer.reset(RdKafka::Producer::create(conf.get(), error));
-  if (!impl->producer) return kafka_error("cannot create a Kafka producer: " + error);
+  std::unique_ptr<RelayCursor> cursor;
+  REDLINE_ASSIGN(cursor, RelayCursor::open(store.options().path));
+  auto impl = std::make_unique<Impl>(store, config, std::move(settings), std::move(cursor));
+  REDLINE_RETURN_IF_ERROR(impl->new_producer());
   return std::unique_ptr<Relay>(new Relay(std::move(impl)));
 }
 
-Status Relay::ensure_topics() {
-  rd_kafka_t* handle = impl_->producer->c_ptr();
+Status Relay::ensure_topics(const std::atomic<bool>* stop) {
+  rd_kafka_t* handle = impl_->out->producer().c_ptr();
   const KafkaConfig& config = impl_->config;
   char error[512];
   std::vector<rd_kafka_NewTopic_t*> topics;
+  const std::string min_insync = std::to_string(config.min_insync_replicas);
   for (const std::string* name : {&config.events_topic, &config.alerts_topic}) {
     rd_kafka_NewTopic_t* topic = rd_kafka_NewTopic_new(name->c_str(), config.partitions,
                                                        config.replication_factor, error, sizeof error);
@@ -182,6 +174,7 @@ Status Relay::ensure_topics() {
       for (auto* t : topics) rd_kafka_NewTopic_destroy(t);
       return kafka_error("topic " + *name + ": " + error);
     }
+    rd_kafka_NewTopic_set_config(topic, "min.insync.replicas", min_insync.c_str());
     if (name == &config.events_topic) {
       // The events topic is the log: it keeps everything.
       rd_kafka_NewTopic_set_config(topic, "retention.ms", "-1");
@@ -191,7 +184,12 @@ Status Relay::ensure_topics() {
   }
   rd_kafka_queue_t* queue = rd_kafka_queue_new(handle);
   rd_kafka_CreateTopics(handle, topics.data(), topics.size(), nullptr, queue);
-  rd_kafka_event_t* event = rd_kafka_queue_poll(queue, internal::kKafkaAnswerTimeoutMs);
+  rd_kafka_event_t* event = nullptr;
+  const auto deadline = Clock::now() + std::chrono::milliseconds(internal::kKafkaAnswerTimeoutMs);
+  while (event == nullptr && Clock::now() < deadline && !(stop != nullptr && stop->load())) {
+    event = rd_kafka_queue_poll(queue, 100);
+    impl_->out->poll(0);  // error events tell the relay's state meanwhile
+  }
   Status outcome = kafka_error("no answer from Kafka at " + config.brokers + " within " +
                                std::to_string(internal::kKafkaAnswerTimeoutMs / 1000) + " s (creating topics)");
   if (event != nullptr) {
@@ -218,13 +216,121 @@ Status Relay::ensure_topics() {
 }
 
 Result<RelayProgress> Relay::publish_pending() {
-  RelayProgress progress;
-  REDLINE_ASSIGN(progress.cursor, relay_cursor(impl_->store));
-  const Position head = impl_->store.head().position;
-  while (progress.cursor < head) {
-    REDLINE_ASSIGN(progress.cursor, impl_->publish_batch(progress.cursor, head, &progress));
+  Impl& relay = *impl_;
+  if (relay.settings.mode != RelayMode::single_pass) return kafka_error("publish_pending needs a single-pass relay");
+  REDLINE_RETURN_IF_ERROR(relay.catch_up());
+  const Position start = relay.cursor->position();
+  const std::uint64_t alerts_before = relay.out->alerts_confirmed();
+  const Position target = relay.store.head().position;
+  const auto deadline = Clock::now() + std::chrono::milliseconds(relay.settings.pass_delivery_timeout_ms + 5'000);
+  while (relay.out->confirmed() < target && relay.out->failure().empty() && Clock::now() < deadline) {
+    REDLINE_RETURN_IF_ERROR(relay.pump(target, [] { return false; }));
+    relay.out->poll(20);
+    REDLINE_RETURN_IF_ERROR(relay.persist(false));
+  }
+  REDLINE_RETURN_IF_ERROR(relay.persist(true));
+  RelayProgress progress{relay.cursor->position().value() - start.value(),
+                         relay.out->alerts_confirmed() - alerts_before, relay.cursor->position()};
+  if (progress.cursor < target) {
+    const std::uint64_t missing = target.value() - progress.cursor.value();
+    return kafka_error("Kafka did not confirm " + std::to_string(missing) + " of " +
+                       std::to_string(target.value() - start.value()) + " events from position " +
+                       std::to_string(progress.cursor.next().value()) + ": " +
+                       (relay.out->failure().empty() ? "delivery timed out" : relay.out->failure()));
   }
   return progress;
+}
+
+Result<RelayProgress> Relay::run(const std::atomic<bool>& stop, std::chrono::milliseconds drain) {
+  Impl& relay = *impl_;
+  if (relay.settings.mode != RelayMode::continuous) return kafka_error("run needs a continuous relay");
+  const Position start = relay.cursor->position();
+  const std::uint64_t alerts_before = relay.out->alerts_confirmed();
+  std::uint64_t alerts_of_old_producers = 0;
+  const std::string& brokers = relay.config.brokers;
+  relay.notice(RelayNotice::started, "relay: publishing " + relay.store.options().path + " to Kafka at " + brokers + " after position " +
+               std::to_string(start.value()));
+  enum class State { starting, up, away } state = State::starting;
+  bool topics_ready = false;
+  auto backoff = kFirstBackoff;
+  const auto max_backoff = std::chrono::milliseconds(relay.config.retry_backoff_max_ms);
+  auto back_off = [&] {
+    sleep_unless_stopped(backoff, stop);
+    backoff = std::min(backoff * 2, max_backoff);
+  };
+  auto went_away = [&](const std::string& why) {
+    if (state != State::away) relay.notice(RelayNotice::away, "relay: Kafka at " + brokers + " is unreachable (" + why + "); " +
+                                           relay.lag_text() + "; retrying");
+    state = State::away;
+  };
+  auto came_back = [&] {
+    if (state == State::away) relay.notice(RelayNotice::back, "relay: Kafka at " + brokers + " is reachable again; publishing after position " +
+                                           std::to_string(relay.cursor->position().value()));
+    state = State::up;
+    backoff = kFirstBackoff;
+  };
+
+  while (!stop.load()) {
+    if (!relay.out) {
+      REDLINE_RETURN_IF_ERROR(relay.new_producer());
+      topics_ready = false;
+    }
+    if (!topics_ready) {
+      Status topics = ensure_topics(&stop);
+      if (!topics.ok()) {
+        if (stop.load()) break;
+        went_away(topics.message());
+        back_off();
+        continue;
+      }
+      topics_ready = true;
+      came_back();
+    }
+    REDLINE_RETURN_IF_ERROR(relay.catch_up());
+    const Position head = relay.store.head().position;
+    REDLINE_RETURN_IF_ERROR(relay.pump(head, [&] { return stop.load(); }));
+    const Position confirmed_before = relay.out->confirmed();
+    relay.out->poll(static_cast<int>(relay.settings.poll_interval.count()));
+    REDLINE_RETURN_IF_ERROR(relay.persist(false));
+
+    if (!relay.out->failure().empty()) {
+      REDLINE_RETURN_IF_ERROR(relay.persist(true));
+      relay.notice(RelayNotice::restarting, "relay: " + relay.out->failure() + "; starting over after position " +
+                   std::to_string(relay.cursor->position().value()) + " with a new producer");
+      alerts_of_old_producers += relay.out->alerts_confirmed();
+      relay.out.reset();
+      state = State::away;
+      back_off();
+      continue;
+    }
+    const bool in_flight = relay.out->produced() > relay.out->confirmed();
+    if (relay.out->brokers_down()) {
+      went_away("every broker is down");
+    } else if (in_flight && Clock::now() - relay.out->last_progress() > kStallAfter) {
+      went_away("nothing confirmed for " + std::to_string(kStallAfter.count()) + " s");
+    } else if (relay.out->confirmed() > confirmed_before || (state == State::starting && !in_flight)) {
+      came_back();
+    }
+  }
+
+  // Stopping: what was committed until now, confirmed within `drain` if Kafka is there.
+  const auto deadline = Clock::now() + drain;
+  auto expired = [&] { return Clock::now() >= deadline; };
+  if (relay.out && topics_ready && state != State::away) {
+    REDLINE_RETURN_IF_ERROR(relay.catch_up());
+    const Position head = relay.store.head().position;
+    while (relay.out->confirmed() < head && relay.out->failure().empty() && !relay.out->brokers_down() &&
+           !expired()) {
+      REDLINE_RETURN_IF_ERROR(relay.pump(head, expired));
+      relay.out->poll(10);
+    }
+  }
+  REDLINE_RETURN_IF_ERROR(relay.persist(true));
+  const std::uint64_t alerts = alerts_of_old_producers + (relay.out ? relay.out->alerts_confirmed() : 0) - alerts_before;
+  const Position head = relay.store.head().position;
+  relay.notice(RelayNotice::stopped, "relay: stopped at position " + std::to_string(relay.cursor->position().value()) +
+               (relay.cursor->position() < head ? "; " + relay.lag_text() : ""));
+  return RelayProgress{relay.cursor->position().value() - start.value(), alerts, relay.cursor->position()};
 }
 
 }  // namespace redline

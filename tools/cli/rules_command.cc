@@ -21,6 +21,7 @@
 #include "tools/cli/table.h"
 #include "events/codec.h"
 #include "events/time.h"
+#include "tools/cli/command_relay.h"
 #include "tools/cli/commands.h"
 #include "tools/cli/event_output.h"
 
@@ -48,6 +49,7 @@ int run_tick_command(CliContext& context, const TickOptions& options) {
   if (!config.ok()) return report_error(config.status());
   auto store = context.open_store(/*create=*/false);
   if (!store.ok()) return report_error(store.status());
+  CommandRelay relay(*config, **store);  // publishes the tick's events as it ends
   auto outcome = run_tick(**store, config->rules, *now);
   if (!outcome.ok()) return report_error(outcome.status());
   if (outcome->already_ticked_to) {

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "engine/domain/submission.h"
+#include "tools/cli/command_relay.h"
 #include "tools/cli/commands.h"
 #include "tools/cli/line_reader.h"
 
@@ -38,6 +39,7 @@ int run_submit(CliContext& context, const std::string& input_path) {
   if (!config.ok()) return report_error(config.status());
   auto store = context.open_store(/*create=*/true);
   if (!store.ok()) return report_error(store.status());
+  CommandRelay relay(*config, **store);
   LineReader reader(fd);
   ReaderSource source(reader);
   std::string out;
@@ -48,6 +50,7 @@ int run_submit(CliContext& context, const std::string& input_path) {
         std::cout << out << std::flush;
       });
   if (fd != STDIN_FILENO) ::close(fd);
+  relay.finish();
   if (totals.storage_failed) return kExitStorage;
   return totals.rejected > 0 ? kExitRejected : kExitOk;
 }
