@@ -22,6 +22,7 @@
 #include "events/codec.h"
 #include "tests/support/json_lines.h"
 #include "tests/support/kafka_env.h"
+#include "tests/support/kafka_topic.h"
 #include "tests/support/run_command.h"
 #include "tests/support/temp_dir.h"
 
@@ -29,54 +30,11 @@ namespace redline {
 namespace {
 
 using nlohmann::json;
+using testing::Consumed;
+using testing::consume_all;
 using testing::parse_json_lines;
 using testing::run_command;
 using testing::shell_quote;
-
-struct Consumed {
-  std::string key;
-  std::string value;
-  std::map<std::string, std::string> headers;
-};
-
-// Every message of `topic` from the beginning, until `expected` arrived or 30 s passed,
-// then one more second to catch any extra.
-std::vector<Consumed> consume_all(const std::string& brokers, const std::string& topic, std::size_t expected) {
-  std::string error;
-  std::unique_ptr<RdKafka::Conf> conf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
-  conf->set("bootstrap.servers", brokers, error);
-  conf->set("group.id", "redline-relay-test-" + topic, error);
-  conf->set("enable.auto.commit", "false", error);
-  std::unique_ptr<RdKafka::KafkaConsumer> consumer(RdKafka::KafkaConsumer::create(conf.get(), error));
-  EXPECT_NE(consumer, nullptr) << error;
-  std::vector<RdKafka::TopicPartition*> partitions{
-      RdKafka::TopicPartition::create(topic, 0, RdKafka::Topic::OFFSET_BEGINNING)};
-  consumer->assign(partitions);
-  RdKafka::TopicPartition::destroy(partitions);
-  std::vector<Consumed> out;
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-  bool extra_wait = false;
-  while (std::chrono::steady_clock::now() < deadline) {
-    std::unique_ptr<RdKafka::Message> message(consumer->consume(200));
-    if (message->err() == RdKafka::ERR_NO_ERROR) {
-      Consumed c;
-      if (message->key() != nullptr) c.key = *message->key();
-      c.value.assign(static_cast<const char*>(message->payload()), message->len());
-      if (RdKafka::Headers* headers = message->headers()) {
-        for (const auto& header : headers->get_all()) {
-          c.headers[header.key()] = std::string(static_cast<const char*>(header.value()), header.value_size());
-        }
-      }
-      out.push_back(std::move(c));
-    }
-    if (out.size() >= expected && !extra_wait) {
-      extra_wait = true;
-      deadline = std::chrono::steady_clock::now() + std::chrono::seconds(1);
-    }
-  }
-  consumer->close();
-  return out;
-}
 
 // Produces `messages` (key, value) to `topic` and waits for their delivery.
 void produce_all(const std::string& brokers, const std::string& topic, const std::vector<Consumed>& messages) {

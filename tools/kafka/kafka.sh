@@ -8,7 +8,9 @@
 #   tools/kafka/kafka.sh down     stop it (and wait until it is gone)
 #   tools/kafka/kafka.sh status   exit 0 when it answers
 #
-# KAFKA_PORT (default 19092) and KAFKA_CONTROLLER_PORT (default 19093) choose the ports.
+# KAFKA_PORT (default 19092) and KAFKA_CONTROLLER_PORT (default 19093) choose the ports;
+# KAFKA_HOME_DIR (default build/kafka) its data, config and log; KAFKA_LIB_DIR (default
+# build/kafka/lib) where its jars are, so that tests can run brokers of their own.
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -16,7 +18,7 @@ root="$(cd "$here/../.." && pwd)"
 home="${KAFKA_HOME_DIR:-$root/build/kafka}"
 port="${KAFKA_PORT:-19092}"
 controller_port="${KAFKA_CONTROLLER_PORT:-19093}"
-lib="$home/lib"
+lib="${KAFKA_LIB_DIR:-$root/build/kafka/lib}"
 data="$home/data"
 config="$home/server.properties"
 pidfile="$home/broker.pid"
