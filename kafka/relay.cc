@@ -60,6 +60,20 @@ struct Relay::Impl {
     return Status::Ok();
   }
 
+  // Asks for both topics' metadata, so that the first messages to each do not wait for the
+  // producer to discover their leaders (a pause of a second, holding the cursor back).
+  void learn_leaders() {
+    for (const std::string* name : {&config.events_topic, &config.alerts_topic}) {
+      std::string error;
+      std::unique_ptr<RdKafka::Topic> topic(RdKafka::Topic::create(&out->producer(), *name, nullptr, error));
+      RdKafka::Metadata* metadata = nullptr;
+      if (topic && out->producer().metadata(false, topic.get(), &metadata, internal::kKafkaAnswerTimeoutMs) ==
+                       RdKafka::ERR_NO_ERROR) {
+        delete metadata;
+      }
+    }
+  }
+
   Status catch_up() { return store.options().follower ? store.catch_up() : Status::Ok(); }
 
   // The messages of one stored event. The header and the chain fields suffice for the
@@ -212,6 +226,7 @@ Status Relay::ensure_topics(const std::atomic<bool>* stop) {
   }
   rd_kafka_queue_destroy(queue);
   for (auto* t : topics) rd_kafka_NewTopic_destroy(t);
+  if (outcome.ok()) impl_->learn_leaders();
   return outcome;
 }
 

@@ -34,7 +34,7 @@ Result<std::unique_ptr<OutboxProducer>> OutboxProducer::open(const KafkaConfig& 
       {"client.id", "redline-relay"},
       {"enable.idempotence", "true"},
       {"acks", "all"},
-      {"linger.ms", "5"},
+      {"linger.ms", "1"},
       {"message.timeout.ms", std::to_string(delivery_timeout_ms)},
       {"queue.buffering.max.messages", std::to_string(kQueueMessages)},
       // Reconnection backs off from 100 ms to the configured ceiling while a broker is away.
