@@ -28,6 +28,9 @@ TEST(Config, ShippedFileParsesToTheBuiltInDefaults) {
   EXPECT_EQ(shipped->kafka.alerts_topic, defaults.kafka.alerts_topic);
   EXPECT_EQ(shipped->kafka.partitions, defaults.kafka.partitions);
   EXPECT_EQ(shipped->kafka.replication_factor, defaults.kafka.replication_factor);
+  EXPECT_EQ(shipped->kafka.min_insync_replicas, defaults.kafka.min_insync_replicas);
+  EXPECT_EQ(shipped->kafka.retry_backoff_max_ms, defaults.kafka.retry_backoff_max_ms);
+  EXPECT_EQ(shipped->kafka.drain_ms, defaults.kafka.drain_ms);
   EXPECT_EQ(shipped->rules, defaults.rules);
   EXPECT_EQ(shipped->projections.snapshot_every, defaults.projections.snapshot_every);
 }
@@ -69,6 +72,10 @@ TEST(Config, ErrorsNameTheKeyAndTheProblem) {
                         Case{"[stroe]\n", "unknown table [stroe]"},
                         Case{"[kafka]\npartitions = 0\n", "kafka.partitions must be between"},
                         Case{"[kafka]\npartitions = 1.5\n", "kafka.partitions must be an integer"},
+                        Case{"[kafka]\nreplication_factor = 3\nmin_insync_replicas = 4\n",
+                             "kafka.min_insync_replicas (4) is larger than kafka.replication_factor (3)"},
+                        Case{"[kafka]\ndrain_ms = -1\n", "kafka.drain_ms must be between"},
+                        Case{"[kafka]\nretry_backoff_max_ms = 0\n", "kafka.retry_backoff_max_ms must be between"},
                         Case{"[rules]\nsystemic_threshold = 0\n", "rules.systemic_threshold must be between"},
                         Case{"[rules]\nverification_days = \"5\"\n", "rules.verification_days must be an integer"},
                         Case{"[rules]\nmajor_listing_level = \"province\"\n",
