@@ -266,7 +266,19 @@ Status EventStore::load_head() {
                                       .value_or(Position(0))
                                 : Position(0);
   if (!last->status().ok()) return storage_error("cannot read log", last->status());
-  if (last_key != head.position) {
+  if (options_.follower && last_key != head.position) {
+    // A follower's column families are caught up one after another, so for a moment its
+    // log may reach past the head record or stop short of it. Everything up to the lower
+    // of the two is committed and whole; the next catch_up shows the rest.
+    if (!last->Valid()) {
+      head = ChainHead{};
+    } else if (last_key < head.position) {
+      auto chain = read_chain_fields(std::string_view(last->value().data(), last->value().size()));
+      if (!chain.ok()) return chain.status();
+      head.position = last_key;
+      head.hash = chain->hash;
+    }
+  } else if (last_key != head.position) {
     const std::string head_text = std::to_string(head.position.value());
     const std::string last_text = std::to_string(last_key.value());
     return Status(ErrorCode::corruption,

@@ -144,3 +144,52 @@ TEST(Audit, TamperedStreamIndexIsNamed) {
 
 }  // namespace
 }  // namespace redline
+
+namespace redline {
+namespace {
+
+// A follower catches up its column families one after another, so for a moment its log may
+// stop short of the head record or reach past it. It then sees the committed prefix they
+// agree on; the writer's own open still calls the disagreement corruption.
+TEST(Audit, AFollowerSeesThePrefixWhenItsHeadRecordAndLogDisagree) {
+  testing::TempDir dir;
+  build_store(dir.path());
+  StoreOptions follower{dir.path(), false, false};
+  follower.follower = true;
+  std::string event7, event8, head8;
+  {
+    testing::RawRocksDb raw(dir.path());
+    event7 = raw.get_log(7);
+    event8 = raw.get_log(8);
+    raw.db()->Get(rocksdb::ReadOptions(), raw.family(layout::kMetaFamily), layout::kHeadKey.data(), &head8);
+    raw.delete_log(8);  // the log stops short of the head record
+  }
+  auto hash_of = [](const std::string& bytes) { return read_chain_fields(bytes).value().hash; };
+  {
+    auto store = EventStore::open(follower);
+    ASSERT_TRUE(store.ok()) << store.status().message();
+    EXPECT_EQ((*store)->head().position, Position(7));
+    EXPECT_EQ((*store)->head().hash, hash_of(event7));
+  }
+  EXPECT_EQ(EventStore::open(StoreOptions{dir.path(), false, false}).status().code(), ErrorCode::corruption);
+  {
+    testing::RawRocksDb raw(dir.path());
+    raw.put_log(8, event8);
+    std::string head7;
+    layout::append_u64_be(&head7, 7);
+    const Hash hash7 = hash_of(event7);
+    head7.append(reinterpret_cast<const char*>(hash7.data()), kHashSize);
+    raw.db()->Put(rocksdb::WriteOptions(), raw.family(layout::kMetaFamily), layout::kHeadKey.data(), head7);
+  }
+  {
+    auto store = EventStore::open(follower);  // the log reaches past the head record
+    ASSERT_TRUE(store.ok()) << store.status().message();
+    EXPECT_EQ((*store)->head().position, Position(7));
+  }
+  auto writer = EventStore::open(StoreOptions{dir.path(), false, false});
+  ASSERT_FALSE(writer.ok());
+  EXPECT_NE(writer.status().message().find("beyond the head record"), std::string::npos) << writer.status().message();
+}
+
+}  // namespace
+}  // namespace redline

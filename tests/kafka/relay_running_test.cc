@@ -276,30 +276,37 @@ TEST_F(RunningRelay, ABrokerStoppedMidStreamLosesNothingAndReordersNothing) {
 
 TEST_F(RunningRelay, KilledAgainAndAgainItRepeatsOnlyWhatWasUnconfirmedAndTheReplicaEqualsTheSource) {
   REDLINE_REQUIRE_BROKER(!brokers_.empty(), "REDLINE_TEST_KAFKA is not set");
-  const auto parts = simulate("--seed 8 --counties 6 --institutions 300 --days 30", 1);
-  ASSERT_EQ(redline("submit " + shell_quote(parts[0])).exit_code, 0);
-  ASSERT_EQ(redline("tick --now 2026-07-15T00:00:00Z").exit_code, 0);
-  const std::uint64_t head = status().head;
+  // A writer commits a simulated month in twenty steps for a few seconds while relays are
+  // started and SIGKILLed one after another: each dies with messages in flight.
+  const auto parts = simulate("--seed 8 --counties 6 --institutions 300 --days 30", 20);
+  std::string steps;
+  for (const auto& part : parts) {
+    steps += redline_line("submit " + shell_quote(part)) + " > /dev/null || exit 1; sleep 0.15; ";
+  }
+  BackgroundProcess writer("sh -c " + shell_quote(steps), dir_.sub("writer"));
 
   // The cursor each relay started from: a position may arrive once per relay that started
   // before it, and no more.
   std::vector<std::uint64_t> starts;
   std::mt19937 random(2026);
   int killed_midway = 0;
-  for (int run = 0; run < 12 && status().cursor < head; ++run) {
+  for (int run = 0; run < 40 && !writer.exit_code(); ++run) {
     starts.push_back(status().cursor);
     BackgroundProcess relay(redline_line("--kafka " + brokers_ + " relay"), dir_.sub("relay" + std::to_string(run)));
-    std::this_thread::sleep_for(std::chrono::milliseconds(std::uniform_int_distribution<int>(100, 1200)(random)));
+    std::this_thread::sleep_for(std::chrono::milliseconds(std::uniform_int_distribution<int>(150, 600)(random)));
     relay.signal(SIGKILL);
-    ASSERT_EQ(relay.wait(10'000), 128 + SIGKILL);
-    const auto after = status().cursor;
-    if (after > starts.back() && after < head) ++killed_midway;
+    ASSERT_EQ(relay.wait(10'000), 128 + SIGKILL) << relay.err();
+    const RelayStatus after = status();
+    if (after.cursor > starts.back() && after.cursor < after.head) ++killed_midway;
   }
+  ASSERT_EQ(writer.wait(60'000), 0) << writer.err();
+  ASSERT_EQ(redline("tick --now 2026-07-15T00:00:00Z").exit_code, 0);
   starts.push_back(status().cursor);
   auto last = redline("--kafka " + brokers_ + " relay --once");
   ASSERT_EQ(last.exit_code, 0) << last.err;
+  const std::uint64_t head = status().head;
   ASSERT_EQ(status().lag, 0u);
-  EXPECT_GE(killed_midway, 1) << "no kill landed while the relay was publishing";
+  EXPECT_GE(killed_midway, 3) << "too few kills landed while the relay was publishing";
 
   const auto stored = stored_events(data_);
   ASSERT_EQ(stored.size(), head);
