@@ -12,6 +12,7 @@
 
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 
 #include "engine/commit_pipeline.h"
 #include "engine/store_layout.h"
@@ -89,6 +90,18 @@ struct EventStore::Families {
   rocksdb::ColumnFamilyHandle* commands = nullptr;
   rocksdb::ColumnFamilyHandle* meta = nullptr;
 };
+
+namespace {
+
+// The name of the store's current MANIFEST: it changes each time a writer opens the store.
+std::string current_manifest(const std::string& path) {
+  std::ifstream in(path + "/CURRENT");
+  std::string name;
+  std::getline(in, name);
+  return name;
+}
+
+}  // namespace
 
 EventStore::EventStore(StoreOptions options, int lock_fd)
     : options_(std::move(options)), lock_fd_(lock_fd), families_(std::make_unique<Families>()) {}
@@ -191,6 +204,7 @@ Result<std::unique_ptr<EventStore>> EventStore::open(const StoreOptions& options
       return Status(ErrorCode::storage_error, "cannot create a folder to follow " + options.path);
     }
     store->follower_dir_ = dir;
+    store->follower_manifest_ = current_manifest(options.path);
     db_options.max_open_files = -1;  // required of secondary instances
     s = rocksdb::DB::OpenAsSecondary(db_options, options.path, dir, descriptors,
                                      &store->families_->handles, &raw);
@@ -295,8 +309,28 @@ Status EventStore::load_head() {
 
 Status EventStore::catch_up() {
   if (!options_.follower) return Status::Ok();
-  const auto s = db_->TryCatchUpWithPrimary();
-  if (!s.ok()) return storage_error("cannot follow store " + options_.path, s);
+  // A secondary instance that tailed one writer session can miss what the writer of a later
+  // session commits (RocksDB 7.8 leaves some of its families behind). When another writer
+  // opened the store since, the follower opens afresh instead of tailing.
+  const std::string manifest = current_manifest(options_.path);
+  bool reopened = false;
+  if (manifest != follower_manifest_) {
+    auto fresh = EventStore::open(options_);
+    if (fresh.ok()) {
+      std::swap(db_, (*fresh)->db_);
+      std::swap(families_, (*fresh)->families_);
+      std::swap(follower_dir_, (*fresh)->follower_dir_);
+      follower_manifest_ = (*fresh)->follower_manifest_;
+      reopened = true;  // the old instance closes with `fresh`
+    } else {
+      store_logger()->debug("following {}: reopening failed, tailing instead: {}", options_.path,
+                            fresh.status().message());
+    }
+  }
+  if (!reopened) {
+    const auto s = db_->TryCatchUpWithPrimary();
+    if (!s.ok()) return storage_error("cannot follow store " + options_.path, s);
+  }
   {
     std::lock_guard lock(state_mutex_);
     version_cache_.clear();

@@ -152,7 +152,9 @@ class EventStore {
   const StoreOptions& options() const { return options_; }
   ChainHead head() const;
 
-  // Followers only: reads what the writing process committed since the last call.
+  // Followers only: reads what the writing process committed since the last call (reopening
+  // when another writer opened the store since). Not to be called while another thread
+  // reads through this follower.
   Status catch_up();
 
   // Blocks until no other transaction is open.
@@ -202,7 +204,8 @@ class EventStore {
 
   StoreOptions options_;
   int lock_fd_ = -1;
-  std::string follower_dir_;  // a follower's own RocksDB folder (removed on close)
+  std::string follower_dir_;       // a follower's own RocksDB folder (removed on close)
+  std::string follower_manifest_;  // the store's MANIFEST when the follower opened
   std::unique_ptr<rocksdb::DB> db_;
   std::unique_ptr<Families> families_;
 

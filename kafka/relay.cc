@@ -28,8 +28,8 @@ constexpr std::uint64_t kScanSlice = 10'000;
 // The cursor is written at most this often while a relay runs (and always when it stops):
 // an older cursor only means more repeats after a crash.
 constexpr auto kPersistEvery = std::chrono::milliseconds(200);
-// Messages in flight and nothing confirmed for this long: the relay says Kafka is away even
-// before librdkafka reports every broker down.
+// Messages in flight and nothing confirmed for this long: the relay starts over with a new
+// producer (and counts Kafka as away until something is confirmed).
 constexpr auto kStallAfter = std::chrono::seconds(10);
 constexpr auto kFirstBackoff = std::chrono::milliseconds(100);
 
@@ -78,7 +78,7 @@ struct Relay::Impl {
 
   // The messages of one stored event. The header and the chain fields suffice for the
   // events topic; only alerts are decoded whole, to render them.
-  Result<bool> produce(Position position, std::string_view bytes) {
+  Result<bool> produce(Position position, std::string_view bytes, const std::function<bool()>& stop_waiting) {
     EnvelopeHeader header;
     REDLINE_ASSIGN(header, decode_header(bytes));
     ChainFields chain;
@@ -98,20 +98,25 @@ struct Relay::Impl {
     headers->add("schema", std::to_string(header.schema));
     headers->add("hash", to_hex(chain.hash));
     return out->produce_next(position, header.stream, bytes, headers, alert, config.events_topic,
-                             config.alerts_topic, [] { return false; });
+                             config.alerts_topic, stop_waiting);
   }
 
   // Produces the positions after what was produced up to `target`, while librdkafka's queue
-  // has room and `give_up` says nothing; the caller polls and calls again.
-  Status pump(Position target, const std::function<bool()>& give_up) {
+  // has room and neither `stop` nor Kafka being away says otherwise; the caller polls and
+  // calls again. While every broker is down only what is in flight waits in memory (with
+  // nothing in flight the next message goes out, to learn when Kafka is back). Only `stop`
+  // interrupts a position half produced (its messages waiting for room): that position then
+  // holds the cursor back, which is harmless when stopping.
+  Status pump(Position target, const std::function<bool()>& stop) {
+    auto give_up = [&] { return stop() || (out->brokers_down() && out->produced() > out->confirmed()); };
     while (out->produced() < target && out->has_room() && !give_up()) {
       const Position from = out->produced().next();
       const Position until(std::min(target.value(), from.value() + kScanSlice - 1));
       std::optional<Status> failed;
       std::uint64_t visited = 0;
       Status scanned = store.scan(from, [&](Position position, std::string_view bytes) {
-        if (position > until || !out->has_room()) return false;
-        auto produced = produce(position, bytes);
+        if (position > until || !out->has_room() || give_up()) return false;
+        auto produced = produce(position, bytes, stop);
         if (!produced.ok()) {
           failed = produced.status();
           return false;
@@ -121,7 +126,7 @@ struct Relay::Impl {
       });
       REDLINE_RETURN_IF_ERROR(scanned);
       if (failed) return *failed;
-      if (visited == 0 && out->has_room()) {
+      if (visited == 0 && out->has_room() && !give_up()) {
         return Status(ErrorCode::corruption, "position " + std::to_string(from.value()) +
                                                  " is below the head but missing from the log");
       }
@@ -308,21 +313,29 @@ Result<RelayProgress> Relay::run(const std::atomic<bool>& stop, std::chrono::mil
     relay.out->poll(static_cast<int>(relay.settings.poll_interval.count()));
     REDLINE_RETURN_IF_ERROR(relay.persist(false));
 
-    if (!relay.out->failure().empty()) {
+    const bool in_flight = relay.out->produced() > relay.out->confirmed();
+    const bool stalled = in_flight && Clock::now() - relay.out->last_progress() > kStallAfter;
+    if (!relay.out->failure().empty() || stalled) {
+      // A message refused for good, a failed producer, or messages librdkafka holds without
+      // an answer (as it may after a broker restart): a new producer starts over from the
+      // cursor. What the old one had in flight may arrive twice; consumers drop it by position.
       REDLINE_RETURN_IF_ERROR(relay.persist(true));
-      relay.notice(RelayNotice::restarting, "relay: " + relay.out->failure() + "; starting over after position " +
-                   std::to_string(relay.cursor->position().value()) + " with a new producer");
+      const std::string why = !relay.out->failure().empty()
+                                  ? relay.out->failure()
+                                  : "nothing confirmed for " + std::to_string(kStallAfter.count()) + " s";
+      if (state != State::away) {
+        relay.notice(RelayNotice::restarting, "relay: " + why + "; starting over after position " +
+                                                  std::to_string(relay.cursor->position().value()) +
+                                                  " with a new producer");
+      }
       alerts_of_old_producers += relay.out->alerts_confirmed();
       relay.out.reset();
       state = State::away;
       back_off();
       continue;
     }
-    const bool in_flight = relay.out->produced() > relay.out->confirmed();
     if (relay.out->brokers_down()) {
       went_away("every broker is down");
-    } else if (in_flight && Clock::now() - relay.out->last_progress() > kStallAfter) {
-      went_away("nothing confirmed for " + std::to_string(kStallAfter.count()) + " s");
     } else if (relay.out->confirmed() > confirmed_before || (state == State::starting && !in_flight)) {
       came_back();
     }

@@ -13,6 +13,7 @@ namespace {
 
 // librdkafka's queue: enough for the pipeline to stay full between polls.
 constexpr int kQueueMessages = 200'000;
+constexpr int kQueueKbytes = 128 * 1024;
 // In remaining_: the messages still unconfirmed in the low bits, this flag when one is an alert.
 constexpr std::uint8_t kHasAlert = 0x80;
 constexpr std::uint8_t kCountMask = 0x7f;
@@ -37,6 +38,8 @@ Result<std::unique_ptr<OutboxProducer>> OutboxProducer::open(const KafkaConfig& 
       {"linger.ms", "1"},
       {"message.timeout.ms", std::to_string(delivery_timeout_ms)},
       {"queue.buffering.max.messages", std::to_string(kQueueMessages)},
+      // At most this much waits in memory while a broker is away.
+      {"queue.buffering.max.kbytes", std::to_string(kQueueKbytes)},
       // Reconnection backs off from 100 ms to the configured ceiling while a broker is away.
       {"reconnect.backoff.ms", "100"},
       {"reconnect.backoff.max.ms", std::to_string(config.retry_backoff_max_ms)},

@@ -327,3 +327,44 @@ TEST(EventStore, AppendStoredCopiesAnotherStoresEventsAndRefusesBrokenOnes) {
 
 }  // namespace
 }  // namespace redline
+
+namespace redline {
+namespace {
+
+// A follower opened once keeps up with writer after writer: each writer session opens the
+// store, commits and closes it (as submit and tick do), and after each the follower's
+// catch_up shows exactly the writer's head and every event up to it.
+TEST(EventStore, AFollowerKeepsUpAcrossWriterSessions) {
+  testing::TempDir dir;
+  { open_store(dir.path()); }
+  StoreOptions follower_options{dir.path(), false, false};
+  follower_options.follower = true;
+  auto follower = EventStore::open(follower_options);
+  ASSERT_TRUE(follower.ok()) << follower.status().to_string();
+  for (int session = 0; session < 12; ++session) {
+    ChainHead written;
+    {
+      auto writer = open_store(dir.path());
+      ASSERT_NE(writer, nullptr);
+      for (int i = 0; i < 3 + session; ++i) {
+        const std::string id = "H-" + std::to_string(session) + "-" + std::to_string(i);
+        append_committed(*writer, {new_event("hazard-" + id, hazard_reported(id))});
+      }
+      written = writer->head();
+      if (session % 2 == 0) {
+        // Half the time the follower looks while the writer is still open.
+        ASSERT_TRUE((*follower)->catch_up().ok());
+        EXPECT_EQ((*follower)->head().position, written.position) << "session " << session;
+      }
+    }
+    ASSERT_TRUE((*follower)->catch_up().ok());
+    EXPECT_EQ((*follower)->head().position, written.position) << "session " << session;
+    EXPECT_EQ((*follower)->head().hash, written.hash) << "session " << session;
+    std::uint64_t seen = 0;
+    ASSERT_TRUE((*follower)->scan(Position(1), [&](Position, std::string_view) { return ++seen, true; }).ok());
+    EXPECT_EQ(seen, written.position.value()) << "session " << session;
+  }
+}
+
+}  // namespace
+}  // namespace redline

@@ -19,6 +19,7 @@
 
 #include "engine/event_store.h"
 #include "events/codec.h"
+#include "tests/kafka/kafka_store_test.h"
 #include "tests/support/background_process.h"
 #include "tests/support/kafka_env.h"
 #include "tests/support/kafka_topic.h"
@@ -95,22 +96,14 @@ std::vector<Consumed> in_partition_order(std::vector<Consumed> messages) {
   return messages;
 }
 
-class RunningRelay : public ::testing::Test {
+class RunningRelay : public testing::KafkaStoreTest {
  protected:
   void SetUp() override {
-    brokers_ = testing::test_kafka_brokers();
-    data_ = dir_.sub("data");
-    const std::string suffix = std::to_string(::getpid()) + "." +
-                               std::to_string(std::chrono::steady_clock::now().time_since_epoch().count());
-    events_topic_ = "redline.test.events." + suffix;
-    alerts_topic_ = "redline.test.alerts." + suffix;
-    write_config(1);
+    KafkaStoreTest::SetUp();
+    write_config(settings(1));
   }
-  void write_config(int partitions) {
-    config_ = dir_.sub("redline.toml");
-    std::ofstream(config_) << "[kafka]\nevents_topic = \"" << events_topic_ << "\"\nalerts_topic = \""
-                           << alerts_topic_ << "\"\npartitions = " << partitions
-                           << "\nretry_backoff_max_ms = 1000\ndrain_ms = 20000\n";
+  static std::string settings(int partitions) {
+    return "partitions = " + std::to_string(partitions) + "\nretry_backoff_max_ms = 1000\ndrain_ms = 20000\n";
   }
   // The simulated commands, split into `parts` files of whole lines.
   std::vector<std::string> simulate(const std::string& args, int parts) {
@@ -127,10 +120,6 @@ class RunningRelay : public ::testing::Test {
     }
     return files;
   }
-  std::string redline_line(const std::string& args) const {
-    return testing::redline_command(data_, "--config " + shell_quote(config_) + " " + args);
-  }
-  testing::CommandOutput redline(const std::string& args) const { return run_command(redline_line(args)); }
   RelayStatus status() const {
     RelayStatus s;
     const auto out = redline("relay --status").out;
@@ -152,8 +141,6 @@ class RunningRelay : public ::testing::Test {
     return n;
   }
 
-  testing::TempDir dir_;
-  std::string brokers_, data_, config_, events_topic_, alerts_topic_;
 };
 
 TEST_F(RunningRelay, PublishesBesideWritersUntilSigterm) {
@@ -240,7 +227,7 @@ TEST_F(RunningRelay, ABrokerStoppedMidStreamLosesNothingAndReordersNothing) {
   OwnBroker broker(dir_.sub("kafka"));
   auto up = broker.up();
   ASSERT_EQ(up.exit_code, 0) << up.out << up.err;
-  write_config(3);  // three partitions: order holds per stream
+  write_config(settings(3));  // three partitions: order holds per stream
   const auto parts = simulate("--seed 7 --counties 3 --institutions 60 --days 30", 3);
   ASSERT_EQ(redline("submit " + shell_quote(parts[0])).exit_code, 0);
   BackgroundProcess relay(redline_line("--kafka " + broker.brokers() + " relay"), dir_.sub("relay"));

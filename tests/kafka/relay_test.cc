@@ -21,6 +21,7 @@
 
 #include "events/codec.h"
 #include "tests/support/json_lines.h"
+#include "tests/kafka/kafka_store_test.h"
 #include "tests/support/kafka_env.h"
 #include "tests/support/kafka_topic.h"
 #include "tests/support/run_command.h"
@@ -52,18 +53,10 @@ void produce_all(const std::string& brokers, const std::string& topic, const std
   ASSERT_EQ(producer->flush(20000), RdKafka::ERR_NO_ERROR);
 }
 
-class Relay : public ::testing::Test {
+class Relay : public testing::KafkaStoreTest {
  protected:
   void SetUp() override {
-    brokers_ = testing::test_kafka_brokers();
-    data_ = dir_.sub("data");
-    const std::string suffix = std::to_string(::getpid()) + "." +
-                               std::to_string(std::chrono::steady_clock::now().time_since_epoch().count());
-    events_topic_ = "redline.test.events." + suffix;
-    alerts_topic_ = "redline.test.alerts." + suffix;
-    config_ = dir_.sub("redline.toml");
-    std::ofstream(config_) << "[kafka]\nevents_topic = \"" << events_topic_ << "\"\nalerts_topic = \""
-                           << alerts_topic_ << "\"\n";
+    KafkaStoreTest::SetUp();
     const std::string commands = dir_.sub("commands.jsonl");
     ASSERT_EQ(run_command(shell_quote(testing::redline_binary()) +
                           " simulate --seed 11 --counties 2 --institutions 24 --days 14 > " + shell_quote(commands))
@@ -72,12 +65,6 @@ class Relay : public ::testing::Test {
     ASSERT_EQ(redline("submit " + shell_quote(commands)).exit_code, 0);
     ASSERT_EQ(redline("tick --now 2026-06-30T00:00:00Z").exit_code, 0);
   }
-  testing::CommandOutput redline(const std::string& args) {
-    return run_command(testing::redline_command(data_, "--config " + shell_quote(config_) + " " + args));
-  }
-
-  testing::TempDir dir_;
-  std::string brokers_, data_, config_, events_topic_, alerts_topic_;
 };
 
 TEST_F(Relay, EveryEventOnceByPositionAndEveryAlertWithoutContact) {

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 #include <librdkafka/rdkafkacpp.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <cstdint>
@@ -21,6 +22,12 @@ struct Consumed {
   std::int32_t partition = 0;
   std::int64_t offset = 0;
 };
+
+// A suffix no other test run uses, for topic names (`redline.test.events.<suffix>`).
+inline std::string unique_topic_suffix() {
+  return std::to_string(::getpid()) + "." +
+         std::to_string(std::chrono::steady_clock::now().time_since_epoch().count());
+}
 
 // Every message of `topic` (partitions 0..partitions-1) from the beginning, until `expected`
 // arrived or 30 s passed, then one more second to catch any extra.

@@ -50,7 +50,8 @@ double raw_produce(const std::string& brokers, const std::string& topic, const E
   std::unique_ptr<RdKafka::Conf> conf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
   for (const auto& [name, value] : std::vector<std::pair<std::string, std::string>>{
            {"bootstrap.servers", brokers}, {"enable.idempotence", "true"}, {"acks", "all"},
-           {"linger.ms", "1"}, {"queue.buffering.max.messages", "200000"}}) {
+           {"linger.ms", "1"}, {"queue.buffering.max.messages", "200000"},
+           {"queue.buffering.max.kbytes", "131072"}}) {
     conf->set(name, value, error);
   }
   conf->set("dr_cb", &delivered, error);
