@@ -8,7 +8,11 @@
 #include <sstream>
 #include <thread>
 
+#include "engine/rules/due_items.h"
+#include "engine/store_layout.h"
+#include "events/time.h"
 #include "tests/support/domain_harness.h"
+#include "tests/support/raw_rocksdb.h"
 #include "tests/support/json_lines.h"
 #include "tests/support/run_command.h"
 #include "tests/support/temp_dir.h"
@@ -206,6 +210,48 @@ TEST_F(RulesCli, ReplayingUnderAnotherConfigurationGivesTheSameState) {
   ASSERT_EQ(redline(with_other + "projection rebuild hazard_status").exit_code, 0);
   EXPECT_EQ(redline(with_other + "status --format json").out, status);
   EXPECT_EQ(redline(with_other + "hazard H-1 --format json").out, redline("hazard H-1 --format json").out);
+}
+
+}  // namespace
+}  // namespace redline
+
+namespace redline {
+namespace {
+
+// `audit deadlines` passes on a store the commands and ticks built, and names what a
+// tampered index lacks or holds too much.
+TEST_F(RulesCli, AuditDeadlinesNamesWhatTheIndexLacksOrHoldsTooMuch) {
+  ASSERT_EQ(redline("tick --now 2026-06-09T10:00:00Z").exit_code, 0);
+  auto intact = redline("audit deadlines");
+  ASSERT_EQ(intact.exit_code, 0) << intact.out << intact.err;
+  EXPECT_NE(intact.out.find("deadline index matches the log"), std::string::npos) << intact.out;
+  std::string first_key, first_value;
+  {
+    testing::RawRocksDb raw(data_);
+    ASSERT_TRUE(raw.ok());
+    std::unique_ptr<rocksdb::Iterator> it(raw.db()->NewIterator(rocksdb::ReadOptions(),
+                                                                raw.family(layout::kDeadlinesFamily)));
+    it->SeekToFirst();
+    ASSERT_TRUE(it->Valid()) << "the scenario leaves something due";
+    first_key = it->key().ToString();
+    first_value = it->value().ToString();
+    raw.db()->Delete(rocksdb::WriteOptions(), raw.family(layout::kDeadlinesFamily), first_key);
+  }
+  auto missing = redline("audit deadlines");
+  EXPECT_EQ(missing.exit_code, 3);
+  EXPECT_NE(missing.out.find("differs from the log in 1 item"), std::string::npos) << missing.out;
+  EXPECT_NE(missing.out.find("missing: "), std::string::npos) << missing.out;
+  {
+    testing::RawRocksDb raw(data_);
+    raw.db()->Put(rocksdb::WriteOptions(), raw.family(layout::kDeadlinesFamily), first_key, first_value);
+    DueItem bogus{parse_instant("2030-01-01T00:00:00Z").value(), DueKind::deadline_missed, "H-NOBODY", Position(1)};
+    raw.db()->Put(rocksdb::WriteOptions(), raw.family(layout::kDeadlinesFamily), due_key(bogus), due_value(bogus));
+  }
+  auto unexpected = redline("audit deadlines");
+  EXPECT_EQ(unexpected.exit_code, 3);
+  EXPECT_NE(unexpected.out.find("unexpected: deadline_missed of H-NOBODY due 2030-01-01T00:00:00Z"),
+            std::string::npos)
+      << unexpected.out;
 }
 
 }  // namespace

@@ -1,7 +1,8 @@
-// `redline init`, `events`, `history` and `audit verify`.
+// `redline init`, `events`, `history`, `audit verify`, `audit deadlines` and `audit draw`.
 #include <iostream>
 
 #include "engine/audit.h"
+#include "engine/rules/deadline_audit.h"
 #include "engine/domain/draw_audit.h"
 #include "engine/domain/visibility.h"
 #include "events/codec.h"
@@ -139,6 +140,23 @@ int run_audit_verify(CliContext& context) {
   return kExitOk;
 }
 
+int run_audit_deadlines(CliContext& context) {
+  auto config = context.config();
+  if (!config.ok()) return report_error(config.status());
+  auto store = context.open_store(/*create=*/false);
+  if (!store.ok()) return report_error(store.status());
+  auto audit = audit_deadline_index(**store, config->rules);
+  if (!audit.ok()) return report_error(audit.status());
+  if (!audit->intact()) {
+    std::cout << "deadline index differs from the log in " << audit->difference_count << " item(s):\n";
+    for (const auto& difference : audit->differences) std::cout << "  " << difference << "\n";
+    return kExitIntegrity;
+  }
+  std::cout << "deadline index matches the log: " << audit->items_stored << " items, " << audit->events_read
+            << " events read\n";
+  return kExitOk;
+}
+
 std::string join(const std::vector<std::string>& ids) {
   std::string out;
   for (const auto& id : ids) out += (out.empty() ? "" : ", ") + id;
@@ -204,6 +222,9 @@ void add_store_commands(CLI::App& app, const GlobalOptions& globals, int* exit_c
   on_run(verify, globals, exit_code, [](CliContext& context) {
     return run_audit_verify(context);
   });
+  auto* deadlines = audit->add_subcommand(
+      "deadlines", "check that the deadline index holds exactly what the log implies (current [rules])");
+  on_run(deadlines, globals, exit_code, [](CliContext& context) { return run_audit_deadlines(context); });
   auto draw_inspection = std::make_shared<std::string>();
   auto* draw = audit->add_subcommand("draw", "re-run and confirm an inspection's double-random draw");
   draw->add_option("inspection_id", *draw_inspection, "the inspection")->required();
