@@ -10,6 +10,8 @@
 #include <rocksdb/write_batch.h>
 #include <spdlog/spdlog.h>
 
+#include <cstdarg>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -34,6 +36,25 @@ std::shared_ptr<spdlog::logger> store_logger() {
   }();
   return logger;
 }
+
+// RocksDB's own log, routed to Redline's log instead of a LOG file in the store: a full disk
+// made RocksDB 7.8's file logger abort the process on its next line after a failed write.
+class RocksDbLog final : public rocksdb::Logger {
+ public:
+  explicit RocksDbLog(rocksdb::InfoLogLevel level) : rocksdb::Logger(level) {}
+  using rocksdb::Logger::Logv;
+  void Logv(const char* format, va_list ap) override { Logv(rocksdb::InfoLogLevel::INFO_LEVEL, format, ap); }
+  void Logv(const rocksdb::InfoLogLevel level, const char* format, va_list ap) override {
+    if (level < GetInfoLogLevel()) return;
+    char line[1024];
+    std::vsnprintf(line, sizeof line, format, ap);
+    if (level >= rocksdb::InfoLogLevel::ERROR_LEVEL) {
+      store_logger()->warn("rocksdb: {}", line);
+    } else {
+      store_logger()->debug("rocksdb: {}", line);
+    }
+  }
+};
 
 Status storage_error(std::string_view what, const rocksdb::Status& s) {
   return Status(ErrorCode::storage_error, std::string(what) + ": " + s.ToString());
@@ -163,6 +184,7 @@ Result<std::unique_ptr<EventStore>> EventStore::open(const StoreOptions& options
   db_options.IncreaseParallelism(2);
   db_options.max_open_files = 512;
   db_options.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
+  db_options.info_log = std::make_shared<RocksDbLog>(rocksdb::InfoLogLevel::WARN_LEVEL);
   // One writer at a time (the transaction lock), and the streams family's hash memtable
   // does not take concurrent inserts.
   db_options.allow_concurrent_memtable_write = false;
