@@ -31,6 +31,8 @@ constexpr auto kPersistEvery = std::chrono::milliseconds(200);
 // Messages in flight and nothing confirmed for this long: the relay starts over with a new
 // producer (and counts Kafka as away until something is confirmed).
 constexpr auto kStallAfter = std::chrono::seconds(10);
+// Every broker reported down for this long before the relay says Kafka is away.
+constexpr auto kDownGrace = std::chrono::seconds(1);
 constexpr auto kFirstBackoff = std::chrono::milliseconds(100);
 
 // Sleeps for `pause`, waking early when *stop is set.
@@ -334,7 +336,7 @@ Result<RelayProgress> Relay::run(const std::atomic<bool>& stop, std::chrono::mil
       back_off();
       continue;
     }
-    if (relay.out->brokers_down()) {
+    if (relay.out->brokers_down_for(kDownGrace)) {
       went_away("every broker is down");
     } else if (relay.out->confirmed() > confirmed_before || (state == State::starting && !in_flight)) {
       came_back();

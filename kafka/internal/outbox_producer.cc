@@ -139,13 +139,13 @@ void OutboxProducer::dr_cb(RdKafka::Message& message) {
     remaining_.pop_front();
     confirmed_ = confirmed_.next();
   }
-  brokers_down_ = false;
+  down_since_.reset();
   last_progress_ = std::chrono::steady_clock::now();
 }
 
 void OutboxProducer::event_cb(RdKafka::Event& event) {
   if (event.type() == RdKafka::Event::EVENT_ERROR) {
-    if (event.err() == RdKafka::ERR__ALL_BROKERS_DOWN) brokers_down_ = true;
+    if (event.err() == RdKafka::ERR__ALL_BROKERS_DOWN && !down_since_) down_since_ = std::chrono::steady_clock::now();
     if (event.fatal() && failure_.empty()) {
       char reason[512];
       rd_kafka_fatal_error(producer_->c_ptr(), reason, sizeof reason);

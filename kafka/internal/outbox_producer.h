@@ -59,7 +59,12 @@ class OutboxProducer : public RdKafka::DeliveryReportCb, public RdKafka::EventCb
   // must start over from confirmed() with a new producer.
   const std::string& failure() const { return failure_; }
   // librdkafka reported every broker down; cleared by the next confirmed delivery.
-  bool brokers_down() const { return brokers_down_; }
+  bool brokers_down() const { return down_since_.has_value(); }
+  // ... and has not confirmed anything for at least `grace` since (a new producer may report
+  // every broker down for a moment while it finds its way from the bootstrap address).
+  bool brokers_down_for(std::chrono::milliseconds grace) const {
+    return down_since_ && std::chrono::steady_clock::now() - *down_since_ >= grace;
+  }
   // The last time a delivery was confirmed (or the bookkeeping started).
   std::chrono::steady_clock::time_point last_progress() const { return last_progress_; }
 
@@ -79,7 +84,7 @@ class OutboxProducer : public RdKafka::DeliveryReportCb, public RdKafka::EventCb
   std::deque<std::uint8_t> remaining_;
   std::uint64_t alerts_confirmed_ = 0;
   std::string failure_;
-  bool brokers_down_ = false;
+  std::optional<std::chrono::steady_clock::time_point> down_since_;
   std::chrono::steady_clock::time_point last_progress_ = std::chrono::steady_clock::now();
 };
 
