@@ -2,7 +2,10 @@
 #
 #   make deps        install missing Debian packages (apt-get; quiet, idempotent)
 #   make build       configure and build into build/ (the CLI is build/bin/redline)
-#   make test        deps, build, Kafka up, every test through ctest, Kafka down
+#   make test        deps, build, Kafka up, every test through ctest, Kafka down; then the
+#                    unit tests under ASan+UBSan and a short run of each fuzzer (build-sanitize/)
+#   make fuzz        each fuzzer for FUZZ_SECONDS (default 600), new inputs kept in build-sanitize/
+#   make soak        the crash-consistency test with SOAK_KILLS (default 500) kill points
 #   make run         deps, build, run the main job on an embedded store in build/run-data
 #   make bench       deps, build, benchmarks against raw RocksDB (see BENCHMARKS.md)
 #   make kafka-up / kafka-down    the loopback KRaft broker of the tests
@@ -16,9 +19,9 @@ export KAFKA_PORT
 DEBIAN_PACKAGES := g++ cmake ninja-build pkg-config \
   librocksdb-dev librdkafka-dev libcereal-dev libspdlog-dev libgtest-dev libssl-dev \
   nlohmann-json3-dev libsimdjson-dev libcli11-dev libtomlplusplus-dev \
-  kcat maven openjdk-17-jre-headless
+  kcat maven openjdk-17-jre-headless clang libclang-rt-14-dev
 
-.PHONY: all deps build test run bench kafka-fetch kafka-up kafka-down clean
+.PHONY: all deps build test sanitize sanitize-build fuzz fuzz-run soak run bench kafka-fetch kafka-up kafka-down clean
 
 all: build
 
@@ -55,6 +58,50 @@ test: build
 	  --output-on-failure -j $(JOBS) || status=$$?; \
 	tools/kafka/kafka.sh down; \
 	exit $$status
+	@$(MAKE) --no-print-directory sanitize
+
+# The unit tests under AddressSanitizer and UndefinedBehaviorSanitizer, and each fuzzer for
+# FUZZ_SHORT seconds from its committed corpus (clang, in a build of its own).
+SANITIZE_DIR := build-sanitize
+UNIT_TESTS := events_test engine_test domain_test projections_test rules_test tools_test
+FUZZERS := command_fuzz event_decoder_fuzz projection_toml_fuzz
+FUZZ_SHORT ?= 15
+FUZZ_SECONDS ?= 600
+SOAK_KILLS ?= 500
+
+$(SANITIZE_DIR)/build.ninja:
+	cmake -S . -B $(SANITIZE_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DCMAKE_CXX_COMPILER=clang++ -DREDLINE_SANITIZE=ON -DREDLINE_FUZZ=ON >/dev/null
+
+sanitize-build: deps $(SANITIZE_DIR)/build.ninja
+	cmake --build $(SANITIZE_DIR) -j $(JOBS) --target $(UNIT_TESTS) $(FUZZERS)
+
+sanitize: sanitize-build
+	@for t in $(UNIT_TESTS); do \
+	  echo "sanitize: $$t under ASan+UBSan"; \
+	  $(SANITIZE_DIR)/bin/$$t --gtest_brief=1 || exit 1; \
+	done
+	@$(MAKE) --no-print-directory fuzz-run SECONDS=$(FUZZ_SHORT)
+
+fuzz: sanitize-build
+	@$(MAKE) --no-print-directory fuzz-run SECONDS=$(FUZZ_SECONDS)
+
+# Each fuzzer from its committed corpus (fuzz/corpus/NAME) into a work corpus of its own; a
+# crash leaves its input in $(SANITIZE_DIR)/fuzz-findings/.
+fuzz-run:
+	@mkdir -p $(SANITIZE_DIR)/fuzz-findings
+	@for f in $(FUZZERS); do \
+	  name=$${f%_fuzz}; mkdir -p $(SANITIZE_DIR)/fuzz-work/$$name; \
+	  echo "fuzz: $$f for $(SECONDS) s"; \
+	  $(SANITIZE_DIR)/bin/$$f -max_total_time=$(SECONDS) -timeout=10 -rss_limit_mb=4096 \
+	    -artifact_prefix=$(SANITIZE_DIR)/fuzz-findings/ -print_final_stats=1 \
+	    $(SANITIZE_DIR)/fuzz-work/$$name fuzz/corpus/$$name 2>&1 | \
+	    grep -E "^stat::number_of_executed_units|^stat::peak_rss|ERROR|SUMMARY|^#[0-9]+ in " ; \
+	  test $${PIPESTATUS[0]} -eq 0 || exit 1; \
+	done
+
+soak: build
+	REDLINE_KILLS=$(SOAK_KILLS) $(BUILD_DIR)/bin/reliability_test --gtest_filter='*KilledAtRandomPoints*'
 
 RUN_DATA := $(BUILD_DIR)/run-data
 REDLINE := $(BUILD_DIR)/bin/redline
@@ -88,4 +135,4 @@ bench: build
 
 clean:
 	-tools/kafka/kafka.sh down
-	rm -rf $(BUILD_DIR)
+	rm -rf $(BUILD_DIR) $(SANITIZE_DIR)

@@ -72,8 +72,10 @@ std::optional<Timestamp> parse_day(std::string_view text) {
   for (std::size_t i = 0; i < kShape.size(); ++i) {
     if (kShape[i] == 'd' ? !is_digit(text[i]) : text[i] != kShape[i]) return std::nullopt;
   }
+  // `rest` points into the parsed text, which must outlive the check of it below.
+  const std::string day(text);
   const char* rest = nullptr;
-  auto fields = parse_fields(std::string(text), "%Y-%m-%d", &rest);
+  auto fields = parse_fields(day, "%Y-%m-%d", &rest);
   if (!fields || *rest != '\0') return std::nullopt;
   auto seconds = to_epoch_seconds(*fields);
   if (!seconds) return std::nullopt;
