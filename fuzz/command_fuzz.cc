@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include <unistd.h>
+
 #include "engine/domain/command_processor.h"
 #include "engine/domain/submission.h"
 #include "engine/event_store.h"
@@ -22,7 +24,8 @@ redline::EventStore* store = nullptr;
 }  // namespace
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
-  const std::string path = (std::filesystem::temp_directory_path() / ("redline-fuzz-" + std::to_string(::getpid()))).string();
+  const std::string path =
+      (std::filesystem::temp_directory_path() / ("redline-fuzz-" + std::to_string(::getpid()))).string();
   std::filesystem::remove_all(path);
   auto opened = redline::EventStore::open({.path = path, .sync = false});
   if (!opened.ok()) std::abort();

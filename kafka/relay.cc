@@ -270,8 +270,8 @@ Result<RelayProgress> Relay::run(const std::atomic<bool>& stop, std::chrono::mil
   const std::uint64_t alerts_before = relay.out->alerts_confirmed();
   std::uint64_t alerts_of_old_producers = 0;
   const std::string& brokers = relay.config.brokers;
-  relay.notice(RelayNotice::started, "relay: publishing " + relay.store.options().path + " to Kafka at " + brokers + " after position " +
-               std::to_string(start.value()));
+  relay.notice(RelayNotice::started, "relay: publishing " + relay.store.options().path + " to Kafka at " +
+                                         brokers + " after position " + std::to_string(start.value()));
   enum class State { starting, up, away } state = State::starting;
   bool topics_ready = false;
   auto backoff = kFirstBackoff;
@@ -281,13 +281,17 @@ Result<RelayProgress> Relay::run(const std::atomic<bool>& stop, std::chrono::mil
     backoff = std::min(backoff * 2, max_backoff);
   };
   auto went_away = [&](const std::string& why) {
-    if (state != State::away) relay.notice(RelayNotice::away, "relay: Kafka at " + brokers + " is unreachable (" + why + "); " +
-                                           relay.lag_text() + "; retrying");
+    if (state != State::away) {
+      relay.notice(RelayNotice::away, "relay: Kafka at " + brokers + " is unreachable (" + why + "); " +
+                                          relay.lag_text() + "; retrying");
+    }
     state = State::away;
   };
   auto came_back = [&] {
-    if (state == State::away) relay.notice(RelayNotice::back, "relay: Kafka at " + brokers + " is reachable again; publishing after position " +
-                                           std::to_string(relay.cursor->position().value()));
+    if (state == State::away) {
+      relay.notice(RelayNotice::back, "relay: Kafka at " + brokers + " is reachable again; publishing after position " +
+                                          std::to_string(relay.cursor->position().value()));
+    }
     state = State::up;
     backoff = kFirstBackoff;
   };
@@ -356,7 +360,8 @@ Result<RelayProgress> Relay::run(const std::atomic<bool>& stop, std::chrono::mil
     }
   }
   REDLINE_RETURN_IF_ERROR(relay.persist(true));
-  const std::uint64_t alerts = alerts_of_old_producers + (relay.out ? relay.out->alerts_confirmed() : 0) - alerts_before;
+  const std::uint64_t alerts =
+      alerts_of_old_producers + (relay.out ? relay.out->alerts_confirmed() : 0) - alerts_before;
   const Position head = relay.store.head().position;
   relay.notice(RelayNotice::stopped, "relay: stopped at position " + std::to_string(relay.cursor->position().value()) +
                (relay.cursor->position() < head ? "; " + relay.lag_text() : ""));

@@ -17,9 +17,12 @@ std::string cursor_folder(const std::string& store_path) { return store_path + "
 
 Result<Position> read_cursor(rocksdb::DB& db, const std::string& folder) {
   std::string value;
-  const auto s = db.Get(rocksdb::ReadOptions(), rocksdb::Slice(kCursorKey.data(), kCursorKey.size()), &value);
+  const auto s =
+      db.Get(rocksdb::ReadOptions(), rocksdb::Slice(kCursorKey.data(), kCursorKey.size()), &value);
   if (s.IsNotFound()) return Position(0);
-  if (!s.ok()) return Status(ErrorCode::storage_error, "cannot read the relay cursor in " + folder + ": " + s.ToString());
+  if (!s.ok()) {
+    return Status(ErrorCode::storage_error, "cannot read the relay cursor in " + folder + ": " + s.ToString());
+  }
   auto position = layout::read_u64_be(value);
   if (!position) return Status(ErrorCode::corruption, "malformed relay cursor in " + folder);
   return Position(*position);
@@ -77,7 +80,9 @@ Result<Position> RelayCursor::peek(const std::string& store_path) {
   rocksdb::DB* raw = nullptr;
   // Read-only opens take no lock and see what the running relay wrote to its WAL.
   const auto s = rocksdb::DB::OpenForReadOnly(options, folder, &raw);
-  if (!s.ok()) return Status(ErrorCode::storage_error, "cannot read the relay cursor in " + folder + ": " + s.ToString());
+  if (!s.ok()) {
+    return Status(ErrorCode::storage_error, "cannot read the relay cursor in " + folder + ": " + s.ToString());
+  }
   std::unique_ptr<rocksdb::DB> db(raw);
   auto position = read_cursor(*db, folder);
   db->Close().PermitUncheckedError();

@@ -88,7 +88,9 @@ Result<DeadlineAudit> audit_deadline_index(const EventStore& store, const RulesC
       continue;
     }
     if (expected != implied_items.end() && expected->first == key) {
-      if (!(expected->second == *item)) note("unexpected: " + describe(*item) + " instead of " + describe(expected->second));
+      if (!(expected->second == *item)) {
+        note("unexpected: " + describe(*item) + " instead of " + describe(expected->second));
+      }
       ++expected;
     } else {
       note("unexpected: " + describe(*item));

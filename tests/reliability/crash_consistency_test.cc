@@ -117,6 +117,18 @@ class CrashConsistency : public ::testing::Test {
   std::vector<std::string> lines_;
 };
 
+// Runs `command` and SIGKILLs it after `delay_ms`; 1 when the kill interrupted it (0 when it
+// had finished), with what it printed in *printed.
+int kill_after(const std::string& command, const std::string& files, int delay_ms, std::string* printed) {
+  BackgroundProcess process(command, files);
+  std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
+  process.signal(SIGKILL);
+  const auto code = process.wait(30'000);
+  EXPECT_TRUE(code.has_value()) << command << " did not end after SIGKILL";
+  if (printed != nullptr) *printed = process.out();
+  return code == 128 + SIGKILL ? 1 : 0;
+}
+
 // Seconds a command takes without a kill, for choosing kill points inside it.
 double timed(const std::function<void()>& run) {
   const auto start = std::chrono::steady_clock::now();
@@ -143,14 +155,10 @@ TEST_F(CrashConsistency, SubmitAndTickKilledAtRandomPointsLoseNothingAcknowledge
     const int window_ms = std::max(5, static_cast<int>(submit_seconds * remaining * 1000) + 40);
     const int delay_ms = std::uniform_int_distribution<int>(0, window_ms)(random);
     const std::string label = "submit kill " + std::to_string(round) + " after " + std::to_string(delay_ms) + " ms";
-    BackgroundProcess submit(testing::redline_command(data, "submit " + shell_quote(tail_file(next))),
-                             dir_.sub("submit" + std::to_string(round)));
-    std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
-    submit.signal(SIGKILL);
-    const auto code = submit.wait(30'000);
-    ASSERT_TRUE(code.has_value()) << label;
-    if (*code == 128 + SIGKILL) ++kills;
-    next += check_printed(data, submit.out(), next, label);
+    std::string printed;
+    kills += kill_after(testing::redline_command(data, "submit " + shell_quote(tail_file(next))),
+                        dir_.sub("submit" + std::to_string(round)), delay_ms, &printed);
+    next += check_printed(data, printed, next, label);
     if (std::filesystem::exists(data)) check_store(data, label);
     if (HasFatalFailure()) return;
   }
@@ -161,13 +169,8 @@ TEST_F(CrashConsistency, SubmitAndTickKilledAtRandomPointsLoseNothingAcknowledge
   for (int round = 0; round < kTickKills; ++round) {
     const int delay_ms = std::uniform_int_distribution<int>(0, static_cast<int>(tick_seconds * 1000) + 40)(random);
     const std::string label = "tick kill " + std::to_string(round) + " after " + std::to_string(delay_ms) + " ms";
-    BackgroundProcess tick(testing::redline_command(data, "tick --now 2026-09-30T00:00:00Z"),
-                           dir_.sub("tick" + std::to_string(round)));
-    std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
-    tick.signal(SIGKILL);
-    const auto code = tick.wait(30'000);
-    ASSERT_TRUE(code.has_value()) << label;
-    if (*code == 128 + SIGKILL) ++kills;
+    kills += kill_after(testing::redline_command(data, "tick --now 2026-09-30T00:00:00Z"),
+                        dir_.sub("tick" + std::to_string(round)), delay_ms, nullptr);
     check_store(data, label);
     if (HasFatalFailure()) return;
   }
