@@ -65,12 +65,13 @@ test: build
 SANITIZE_DIR := build-sanitize
 UNIT_TESTS := events_test engine_test domain_test projections_test rules_test tools_test
 FUZZERS := command_fuzz event_decoder_fuzz projection_toml_fuzz
-FUZZ_SHORT ?= 15
+FUZZ_SHORT ?= 10
 FUZZ_SECONDS ?= 600
 SOAK_KILLS ?= 500
 
 $(SANITIZE_DIR)/build.ninja:
 	cmake -S . -B $(SANITIZE_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -gline-tables-only" \
 	  -DCMAKE_CXX_COMPILER=clang++ -DREDLINE_SANITIZE=ON -DREDLINE_FUZZ=ON >/dev/null
 
 sanitize-build: deps $(SANITIZE_DIR)/build.ninja
