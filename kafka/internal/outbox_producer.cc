@@ -152,9 +152,7 @@ void OutboxProducer::event_cb(RdKafka::Event& event) {
       failure_ = std::string("the Kafka producer failed: ") + reason;
     }
   }
-  if (event.type() == RdKafka::Event::EVENT_LOG || event.type() == RdKafka::Event::EVENT_ERROR) {
-    spdlog::debug("kafka: {}", event.str());
-  }
+  QuietKafkaLog::event_cb(event);
 }
 
 }  // namespace redline::internal

@@ -22,10 +22,11 @@
 #include "engine/config.h"
 #include "events/status.h"
 #include "events/strong_types.h"
+#include "kafka/internal/quiet_log.h"
 
 namespace redline::internal {
 
-class OutboxProducer : public RdKafka::DeliveryReportCb, public RdKafka::EventCb {
+class OutboxProducer : public RdKafka::DeliveryReportCb, public QuietKafkaLog {
  public:
   // delivery_timeout_ms: how long librdkafka may retry a message before reporting it failed;
   // 0 = never give up (it retries through outages and keeps each partition's order).
