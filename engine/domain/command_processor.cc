@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/domain/command.h"
+#include "engine/domain/command_record.h"
 #include "engine/domain/directory.h"
 #include "engine/domain/handlers.h"
 #include "engine/rules/event_stager.h"
@@ -47,7 +48,49 @@ std::string result_head(bool ok, std::size_t line_number,
   return json;
 }
 
+// The result line of an accepted command.
+std::string accepted_line(std::size_t line_number, const std::optional<std::string>& command_id,
+                          const StagedAppend& staged, bool duplicate) {
+  std::string json = result_head(true, line_number, command_id);
+  json.append(",\"stream\":");
+  append_json_string(&json, staged.stream);
+  json.append(",\"version\":").append(std::to_string(staged.version.value()));
+  json.append(",\"first_position\":").append(std::to_string(staged.first_position.value()));
+  json.append(",\"last_position\":").append(std::to_string(staged.last_position.value()));
+  json.append(",\"events\":[");
+  for (std::size_t i = 0; i < staged.types.size(); ++i) {
+    if (i > 0) json.push_back(',');
+    append_json_string(&json, staged.types[i]);
+  }
+  json.append(duplicate ? "],\"duplicate\":true}" : "]}");
+  return json;
+}
+
 }  // namespace
+
+CommandOutcome CommandProcessor::duplicate_result(std::size_t line_number,
+                                                  const std::optional<std::string>& command_id,
+                                                  std::string_view record) {
+  auto unreadable = [&](const std::string& why) {
+    return error_result(line_number, command_id,
+                        Status(ErrorCode::storage_error, "stored result of command_id " +
+                                                             command_id.value_or("") +
+                                                             " is unreadable: " + why));
+  };
+  if (is_json_command_record(record)) {
+    // Written by an earlier version: the first result line itself.
+    auto result = nlohmann::ordered_json::parse(record, nullptr, /*allow_exceptions=*/false);
+    if (result.is_discarded() || !result.is_object()) return unreadable("not a JSON object");
+    result["line"] = line_number;
+    result["duplicate"] = true;
+    return CommandOutcome{result.value("ok", false), line_number, command_id,
+                          result.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)};
+  }
+  auto append = decode_command_record(record);
+  if (!append.ok()) return unreadable(append.status().message());
+  return CommandOutcome{true, line_number, command_id,
+                        accepted_line(line_number, command_id, *append, true)};
+}
 
 CommandOutcome CommandProcessor::error_result(std::size_t line_number,
                                               const std::optional<std::string>& command_id,
@@ -79,20 +122,7 @@ CommandOutcome CommandProcessor::handle(StoreTransaction& txn, ParsedLine parsed
   if (command.command_id) {
     auto first = txn.command_result(*command.command_id);
     if (!first.ok()) return error_result(line_number, command_id, first.status());
-    if (first->has_value()) {
-      auto result = nlohmann::ordered_json::parse(**first, nullptr, /*allow_exceptions=*/false);
-      if (result.is_discarded()) {
-        return error_result(line_number, command_id,
-                            Status(ErrorCode::storage_error, "stored result of command_id " +
-                                                                 *command.command_id +
-                                                                 " is unreadable"));
-      }
-      // The first result, under this line's number.
-      result["line"] = line_number;
-      result["duplicate"] = true;
-      return CommandOutcome{result.value("ok", false), line_number, command_id,
-                            result.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)};
-    }
+    if (first->has_value()) return duplicate_result(line_number, command_id, **first);
   }
 
   Handler handler = find_handler(command.type);
@@ -127,20 +157,8 @@ CommandOutcome CommandProcessor::handle(StoreTransaction& txn, ParsedLine parsed
   if (!staged_events.ok()) return error_result(line_number, command_id, staged_events.status());
   const StagedAppend* staged = &staged_events->append;
 
-  CommandOutcome outcome{true, line_number, command_id, result_head(true, line_number, command_id)};
-  std::string& json = outcome.json;
-  json.append(",\"stream\":");
-  append_json_string(&json, staged->stream);
-  json.append(",\"version\":").append(std::to_string(staged->version.value()));
-  json.append(",\"first_position\":").append(std::to_string(staged->first_position.value()));
-  json.append(",\"last_position\":").append(std::to_string(staged->last_position.value()));
-  json.append(",\"events\":[");
-  for (std::size_t i = 0; i < staged->types.size(); ++i) {
-    if (i > 0) json.push_back(',');
-    append_json_string(&json, staged->types[i]);
-  }
-  json.append("]}");
-  if (command.command_id) txn.remember_command(*command.command_id, json);
+  CommandOutcome outcome{true, line_number, command_id, accepted_line(line_number, command_id, *staged, false)};
+  if (command.command_id) txn.remember_command(*command.command_id, encode_command_record(*staged));
   return outcome;
 }
 

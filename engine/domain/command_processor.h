@@ -64,6 +64,11 @@ class CommandProcessor {
   static CommandOutcome error_result(std::size_t line_number,
                                      const std::optional<std::string>& command_id,
                                      const Status& status);
+  // The first result of command_id, from its stored record (command_record.h), under
+  // this line's number with "duplicate":true; storage_error when the record is damaged.
+  static CommandOutcome duplicate_result(std::size_t line_number,
+                                         const std::optional<std::string>& command_id,
+                                         std::string_view record);
 
  private:
   // Entities kept in memory (a few hundred bytes each: ~150 MiB at the limit). A city's
