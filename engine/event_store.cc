@@ -356,6 +356,7 @@ Status EventStore::catch_up() {
   {
     std::lock_guard lock(state_mutex_);
     version_cache_.clear();
+    ++version_cache_generation_;
   }
   return load_head();
 }
@@ -406,6 +407,7 @@ void EventStore::on_written(const std::shared_ptr<const InFlight>& batch) {
   head_ = batch->head;
   if (version_cache_.size() + batch->versions.size() > kVersionCacheLimit) {
     version_cache_.clear();
+    ++version_cache_generation_;
   }
   for (const auto& [stream, version] : batch->versions) version_cache_[stream] = version;
   if (!in_flight_.empty() && in_flight_.front() == batch) in_flight_.pop_front();
@@ -471,13 +473,21 @@ Status EventStore::scan(Position from, const RawVisitor& visitor) const {
 }
 
 Result<std::vector<Position>> EventStore::stream_positions(std::string_view stream) const {
+  std::uint64_t generation = 0;
+  {
+    std::lock_guard lock(state_mutex_);
+    generation = version_cache_generation_;
+  }
   std::vector<Position> positions;
   // A new stream (most lookups while commands create hazards) is settled by the bloom
   // filters without an iterator.
   std::string first_value;
   auto s = db_->Get(rocksdb::ReadOptions(), families_->streams,
                     layout::stream_key(stream, StreamVersion(1)), &first_value);
-  if (s.IsNotFound()) return positions;
+  if (s.IsNotFound()) {
+    remember_durable_version(stream, StreamVersion(0), generation);
+    return positions;
+  }
   if (!s.ok()) return storage_error("cannot read stream index", s);
   const std::string first = layout::stream_key_first(stream);
   const std::string last = layout::stream_key_last(stream);
@@ -494,7 +504,20 @@ Result<std::vector<Position>> EventStore::stream_positions(std::string_view stre
     positions.emplace_back(*position);
   }
   if (!it->status().ok()) return storage_error("cannot read stream index", it->status());
+  remember_durable_version(stream, StreamVersion(positions.size()), generation);
   return positions;
+}
+
+void EventStore::remember_durable_version(std::string_view stream, StreamVersion version,
+                                          std::uint64_t generation) const {
+  // The writer reads a stream whole when its state is not cached, and appends to it right
+  // after: remembering the version spares the append a second read of the index. A commit
+  // that landed meanwhile already put a later version here (keep the larger); a cache
+  // cleared meanwhile may have dropped one (skip: `generation` moved).
+  std::lock_guard lock(state_mutex_);
+  if (generation != version_cache_generation_ || version_cache_.size() >= kVersionCacheLimit) return;
+  auto [entry, inserted] = version_cache_.try_emplace(std::string(stream), version);
+  if (!inserted && entry->second < version) entry->second = version;
 }
 
 }  // namespace redline

@@ -200,6 +200,8 @@ class EventStore {
   Result<StreamVersion> pending_stream_version(std::string_view stream) const;
   Result<std::optional<std::string>> pending_command_result(std::string_view command_id) const;
   void on_written(const std::shared_ptr<const InFlight>& batch);
+  void remember_durable_version(std::string_view stream, StreamVersion version,
+                                std::uint64_t generation) const;
   void on_write_failed();
 
   StoreOptions options_;
@@ -213,7 +215,9 @@ class EventStore {
   mutable std::mutex state_mutex_;  // guards everything below
   ChainHead head_;                  // durable
   // Durable stream versions seen so far; bounded, cleared when it grows past a limit.
-  internal::StreamVersionMap version_cache_;
+  // Also versions read from the stream index (remember_durable_version).
+  mutable internal::StreamVersionMap version_cache_;
+  std::uint64_t version_cache_generation_ = 0;  // bumped whenever version_cache_ is cleared
   std::deque<std::shared_ptr<const InFlight>> in_flight_;  // oldest first
   std::uint64_t epoch_ = 0;  // bumped by a failed write: later batches are refused
   std::unique_ptr<internal::CommitPipeline> pipeline_;  // last: stops before the rest

@@ -13,11 +13,12 @@ void DomainCache::fold(State& state, const EventFacts& facts) {
 
 template <class State>
 State* DomainCache::Table<State>::find(const std::string& stream) {
+  if (last_state != nullptr && last_stream == stream) return last_state;
   auto found = current.find(stream);
-  if (found != current.end()) return &found->second;
+  if (found != current.end()) return remember(stream, &found->second);
   auto old = previous.find(stream);
   if (old == previous.end()) return nullptr;
-  return &current.insert(previous.extract(old)).position->second;
+  return remember(stream, &current.insert(previous.extract(old)).position->second);
 }
 
 template <class State>
@@ -31,7 +32,7 @@ Result<const State*> DomainCache::load(Table<State>& table, const std::string& s
     if (!envelope.ok()) return envelope.status();
     fold(state, facts_of(*envelope));
   }
-  return &table.current.emplace(stream, std::move(state)).first->second;
+  return table.remember(stream, &table.current.emplace(stream, std::move(state)).first->second);
 }
 
 Result<const std::vector<CategoryReport>*> DomainCache::category_reports(const std::string& county,
