@@ -1,6 +1,7 @@
 #include "engine/event_store.h"
 
 #include <gtest/gtest.h>
+#include <future>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -46,6 +47,34 @@ TEST(EventStore, PositionsAreGapFreeFromOneAndVersionsPerStream) {
   EXPECT_EQ(fourth->stream, "hazard-A");
   EXPECT_EQ(fourth->version, StreamVersion(3));
   EXPECT_EQ(store->read(Position(5)).status().code(), ErrorCode::not_found);
+}
+
+// Reading a stream whole records its version for the next append (remember_durable_version);
+// a read racing a commit of the same stream must never leave the older version behind.
+TEST(EventStore, AStreamReadWholeThenAppendedContinuesItsVersions) {
+  testing::TempDir dir;
+  {
+    auto store = open_store(dir.path());
+    append_committed(*store, {new_event("hazard-A", hazard_reported("A"))});
+  }
+  auto store = open_store(dir.path());  // nothing cached
+  std::future<Status> in_flight;
+  {
+    auto txn = store->begin_transaction();
+    ASSERT_TRUE(txn.append(std::vector{new_event("hazard-A", HazardClassified{Severity::general, false})},
+                           std::nullopt).ok());
+    in_flight = txn.commit_async();
+  }
+  ASSERT_TRUE(store->stream_positions("hazard-A").ok());  // one or two, as the commit stands
+  ASSERT_TRUE(in_flight.get().ok());
+  ASSERT_TRUE(store->stream_positions("hazard-A").ok());
+  EXPECT_TRUE(store->stream_positions("hazard-B")->empty());
+  auto a = append_committed(*store, {new_event("hazard-A", RectificationProgressed{"进行中"})});
+  auto b = append_committed(*store, {new_event("hazard-B", hazard_reported("B"))});
+  EXPECT_EQ(a.version, StreamVersion(3));
+  EXPECT_EQ(b.version, StreamVersion(1));
+  EXPECT_EQ(*store->stream_positions("hazard-A"),
+            (std::vector<Position>{Position(1), Position(2), Position(3)}));
 }
 
 TEST(EventStore, ExpectedVersionMismatchIsConflictAndStagesNothing) {
