@@ -4,6 +4,7 @@
 // built-in projections; one per projection, not thread-safe.
 #pragma once
 
+#include <algorithm>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -110,6 +111,10 @@ class StateCache {
 
   // Writes the dirty states into the batch (only right before the batch is written).
   void flush(ProjectionBatch& batch) {
+    // In key order: RocksDB's memtable inserts a run of ascending keys next to the previous
+    // one instead of searching its skiplist from the top for each.
+    std::sort(dirty_.begin(), dirty_.end(),
+              [](const auto* a, const auto* b) { return a->first < b->first; });
     for (auto* entry : dirty_) {
       put_unread(batch, entry->first, encode_state(entry->second.state));
       entry->second.dirty = false;
