@@ -515,7 +515,9 @@ void EventStore::remember_durable_version(std::string_view stream, StreamVersion
   // that landed meanwhile already put a later version here (keep the larger); a cache
   // cleared meanwhile may have dropped one (skip: `generation` moved).
   std::lock_guard lock(state_mutex_);
-  if (generation != version_cache_generation_ || version_cache_.size() >= kVersionCacheLimit) return;
+  if (generation != version_cache_generation_ || version_cache_.size() >= kVersionCacheLimit) {
+    return;
+  }
   auto [entry, inserted] = version_cache_.try_emplace(std::string(stream), version);
   if (!inserted && entry->second < version) entry->second = version;
 }

@@ -157,7 +157,8 @@ CommandOutcome CommandProcessor::handle(StoreTransaction& txn, ParsedLine parsed
   if (!staged_events.ok()) return error_result(line_number, command_id, staged_events.status());
   const StagedAppend* staged = &staged_events->append;
 
-  CommandOutcome outcome{true, line_number, command_id, accepted_line(line_number, command_id, *staged, false)};
+  CommandOutcome outcome{true, line_number, command_id,
+                         accepted_line(line_number, command_id, *staged, false)};
   if (command.command_id) txn.remember_command(*command.command_id, encode_command_record(*staged));
   return outcome;
 }
