@@ -64,6 +64,10 @@ class Projection {
 struct ProjectionSettings {
   // hazard_status keeps a history snapshot every this many events (for --as-of reads).
   std::uint64_t snapshot_every = 50'000;
+  // A fold's write of at least this many keys (a rebuild, a long catch-up) is ingested as
+  // sorted SST files instead of going through the memtable (projections/internal/
+  // bulk_write.h); smaller ones are plain writes.
+  std::uint64_t bulk_write_keys = 100'000;
 };
 
 // C++ projections are registered by name with a factory; the runner maintains every

@@ -8,6 +8,7 @@
 #include "engine/replay.h"
 #include "engine/store_layout.h"
 #include "projections/declarative.h"
+#include "projections/internal/bulk_write.h"
 #include "projections/internal/state_cache.h"
 
 namespace redline {
@@ -221,8 +222,14 @@ Status ProjectionStore::fold(const std::vector<Entry*>& entries, const Projectio
     }
     // Derived data: no fsync (a crash loses at most this batch, checkpoint included, and it
     // is folded again).
-    auto s = db->Write(rocksdb::WriteOptions(), batch.GetWriteBatch());
-    if (!s.ok()) return storage_error("cannot write projections", s);
+    if (batch.GetWriteBatch()->Count() >= settings_.bulk_write_keys) {
+      rocksdb::ColumnFamilyHandle* const written[] = {family, meta};
+      REDLINE_RETURN_IF_ERROR(internal::ingest_batch(*db, *batch.GetWriteBatch(), written,
+                                                     store_.options().path + "/ingest"));
+    } else {
+      auto s = db->Write(rocksdb::WriteOptions(), batch.GetWriteBatch());
+      if (!s.ok()) return storage_error("cannot write projections", s);
+    }
     batch.Clear();
     for (Entry* entry : entries) entry->checkpoint = std::max(entry->checkpoint, last);
     pending = 0;

@@ -1,0 +1,26 @@
+// Writes a large WriteBatch of derived data (a projection rebuild, a long catch-up) by
+// ingesting it instead of inserting it: its entries are sorted per column family, written
+// as SST files (rocksdb::SstFileWriter) in `scratch_dir`, and ingested in one
+// DB::IngestExternalFiles call, which RocksDB records atomically for all the column
+// families — so a projection's state and its checkpoint still land together or not at all.
+// That skips the WAL, the memtable's skiplist inserts and the flush that a batch of a
+// million keys costs through DB::Write. A batch holding anything but puts and deletes
+// (a range delete, a merge), or a column family not among `families`, is written through
+// DB::Write. Stateless; one caller per scratch folder at a time.
+#pragma once
+
+#include <span>
+#include <string>
+
+#include <rocksdb/db.h>
+#include <rocksdb/write_batch.h>
+
+#include "events/status.h"
+
+namespace redline::internal {
+
+Status ingest_batch(rocksdb::DB& db, rocksdb::WriteBatch& batch,
+                    std::span<rocksdb::ColumnFamilyHandle* const> families,
+                    const std::string& scratch_dir);
+
+}  // namespace redline::internal
