@@ -31,14 +31,18 @@ class Collector final : public rocksdb::WriteBatch::Handler {
     entries[family].push_back(BatchEntry{key.ToString(), {}, true});
     return rocksdb::Status::OK();
   }
-  rocksdb::Status SingleDeleteCF(std::uint32_t, const rocksdb::Slice&) override { return unsupported(); }
-  rocksdb::Status DeleteRangeCF(std::uint32_t, const rocksdb::Slice&, const rocksdb::Slice&) override {
+  rocksdb::Status SingleDeleteCF(std::uint32_t, const rocksdb::Slice&) override {
+    return unsupported();
+  }
+  rocksdb::Status DeleteRangeCF(std::uint32_t, const rocksdb::Slice&,
+                                const rocksdb::Slice&) override {
     return unsupported();
   }
   rocksdb::Status MergeCF(std::uint32_t, const rocksdb::Slice&, const rocksdb::Slice&) override {
     return unsupported();
   }
-  rocksdb::Status PutBlobIndexCF(std::uint32_t, const rocksdb::Slice&, const rocksdb::Slice&) override {
+  rocksdb::Status PutBlobIndexCF(std::uint32_t, const rocksdb::Slice&,
+                                 const rocksdb::Slice&) override {
     return unsupported();
   }
   void LogData(const rocksdb::Slice&) override {}
@@ -84,7 +88,9 @@ Status ingest_batch(rocksdb::DB& db, rocksdb::WriteBatch& batch,
     return nullptr;
   };
   bool ingestible = collector.supported;
-  for (const auto& [id, entries] : collector.entries) ingestible = ingestible && family_of(id) != nullptr;
+  for (const auto& [id, entries] : collector.entries) {
+    ingestible = ingestible && family_of(id) != nullptr;
+  }
   if (!ingestible) {
     auto s = db.Write(rocksdb::WriteOptions(), &batch);
     if (!s.ok()) return write_error("cannot write projections", s);
@@ -96,7 +102,8 @@ Status ingest_batch(rocksdb::DB& db, rocksdb::WriteBatch& batch,
   std::error_code error;
   std::filesystem::create_directories(scratch_dir, error);
   if (error) {
-    return Status(ErrorCode::storage_error, "cannot create " + scratch_dir + ": " + error.message());
+    return Status(ErrorCode::storage_error,
+                  "cannot create " + scratch_dir + ": " + error.message());
   }
   std::vector<std::string> files;
   // Ingestion moves (hard-links) the files into the store; the scratch names always go.
@@ -112,11 +119,13 @@ Status ingest_batch(rocksdb::DB& db, rocksdb::WriteBatch& batch,
   for (auto& [id, entries] : collector.entries) {
     rocksdb::ColumnFamilyHandle* family = family_of(id);
     sort_last_wins(&entries);
-    files.push_back(scratch_dir + "/" + std::to_string(::getpid()) + "-" + std::to_string(id) + ".sst");
+    files.push_back(scratch_dir + "/" + std::to_string(::getpid()) + "-" + std::to_string(id) +
+                    ".sst");
     rocksdb::SstFileWriter writer(rocksdb::EnvOptions(), db.GetOptions(family), family);
     auto s = writer.Open(files.back());
     for (std::size_t i = 0; s.ok() && i < entries.size(); ++i) {
-      s = entries[i].erase ? writer.Delete(entries[i].key) : writer.Put(entries[i].key, entries[i].value);
+      const BatchEntry& entry = entries[i];
+      s = entry.erase ? writer.Delete(entry.key) : writer.Put(entry.key, entry.value);
     }
     if (s.ok()) s = writer.Finish();
     if (!s.ok()) return write_error("cannot write " + files.back(), s);
