@@ -222,14 +222,10 @@ Status ProjectionStore::fold(const std::vector<Entry*>& entries, const Projectio
     }
     // Derived data: no fsync (a crash loses at most this batch, checkpoint included, and it
     // is folded again).
-    if (batch.GetWriteBatch()->Count() >= settings_.bulk_write_keys) {
-      rocksdb::ColumnFamilyHandle* const written[] = {family, meta};
-      REDLINE_RETURN_IF_ERROR(internal::ingest_batch(*db, *batch.GetWriteBatch(), written,
-                                                     store_.options().path + "/ingest"));
-    } else {
-      auto s = db->Write(rocksdb::WriteOptions(), batch.GetWriteBatch());
-      if (!s.ok()) return storage_error("cannot write projections", s);
-    }
+    rocksdb::ColumnFamilyHandle* const written[] = {family, meta};
+    REDLINE_RETURN_IF_ERROR(internal::write_batch(*db, *batch.GetWriteBatch(), written,
+                                                  store_.options().path + "/ingest",
+                                                  settings_.bulk_write_keys));
     batch.Clear();
     for (Entry* entry : entries) entry->checkpoint = std::max(entry->checkpoint, last);
     pending = 0;

@@ -12,9 +12,10 @@
 namespace redline::internal {
 namespace {
 
+// Slices into the batch's own bytes, which outlive the ingestion: nothing is copied.
 struct BatchEntry {
-  std::string key;
-  std::string value;
+  rocksdb::Slice key;
+  rocksdb::Slice value;
   bool erase = false;
 };
 
@@ -24,11 +25,11 @@ class Collector final : public rocksdb::WriteBatch::Handler {
  public:
   rocksdb::Status PutCF(std::uint32_t family, const rocksdb::Slice& key,
                         const rocksdb::Slice& value) override {
-    entries[family].push_back(BatchEntry{key.ToString(), value.ToString(), false});
+    entries[family].push_back(BatchEntry{key, value, false});
     return rocksdb::Status::OK();
   }
   rocksdb::Status DeleteCF(std::uint32_t family, const rocksdb::Slice& key) override {
-    entries[family].push_back(BatchEntry{key.ToString(), {}, true});
+    entries[family].push_back(BatchEntry{key, {}, true});
     return rocksdb::Status::OK();
   }
   rocksdb::Status SingleDeleteCF(std::uint32_t, const rocksdb::Slice&) override {
@@ -57,17 +58,11 @@ class Collector final : public rocksdb::WriteBatch::Handler {
   }
 };
 
-// Sorts by key; of entries with the same key the batch's last wins, as in DB::Write.
-void sort_last_wins(std::vector<BatchEntry>* entries) {
-  std::stable_sort(entries->begin(), entries->end(),
-                   [](const BatchEntry& a, const BatchEntry& b) { return a.key < b.key; });
-  std::vector<BatchEntry> kept;
-  kept.reserve(entries->size());
-  for (std::size_t i = 0; i < entries->size(); ++i) {
-    if (i + 1 < entries->size() && (*entries)[i + 1].key == (*entries)[i].key) continue;
-    kept.push_back(std::move((*entries)[i]));
-  }
-  *entries = std::move(kept);
+// Sorts by key, keeping the batch's order among equal keys (the last of them is written).
+void sort_by_key(std::vector<BatchEntry>* entries) {
+  std::stable_sort(entries->begin(), entries->end(), [](const BatchEntry& a, const BatchEntry& b) {
+    return a.key.compare(b.key) < 0;
+  });
 }
 
 Status write_error(const std::string& what, const rocksdb::Status& s) {
@@ -76,9 +71,15 @@ Status write_error(const std::string& what, const rocksdb::Status& s) {
 
 }  // namespace
 
-Status ingest_batch(rocksdb::DB& db, rocksdb::WriteBatch& batch,
-                    std::span<rocksdb::ColumnFamilyHandle* const> families,
-                    const std::string& scratch_dir) {
+Status write_batch(rocksdb::DB& db, rocksdb::WriteBatch& batch,
+                   std::span<rocksdb::ColumnFamilyHandle* const> families,
+                   const std::string& scratch_dir, std::uint64_t ingest_from_keys) {
+  auto write_plainly = [&]() -> Status {
+    auto s = db.Write(rocksdb::WriteOptions(), &batch);
+    if (!s.ok()) return write_error("cannot write projections", s);
+    return Status::Ok();
+  };
+  if (batch.Count() < ingest_from_keys) return write_plainly();
   Collector collector;
   const rocksdb::Status iterated = batch.Iterate(&collector);
   auto family_of = [&](std::uint32_t id) -> rocksdb::ColumnFamilyHandle* {
@@ -91,11 +92,7 @@ Status ingest_batch(rocksdb::DB& db, rocksdb::WriteBatch& batch,
   for (const auto& [id, entries] : collector.entries) {
     ingestible = ingestible && family_of(id) != nullptr;
   }
-  if (!ingestible) {
-    auto s = db.Write(rocksdb::WriteOptions(), &batch);
-    if (!s.ok()) return write_error("cannot write projections", s);
-    return Status::Ok();
-  }
+  if (!ingestible) return write_plainly();
   if (!iterated.ok()) return write_error("cannot read the projections' batch", iterated);
   if (collector.entries.empty()) return Status::Ok();
 
@@ -118,13 +115,15 @@ Status ingest_batch(rocksdb::DB& db, rocksdb::WriteBatch& batch,
   std::vector<rocksdb::IngestExternalFileArg> args;
   for (auto& [id, entries] : collector.entries) {
     rocksdb::ColumnFamilyHandle* family = family_of(id);
-    sort_last_wins(&entries);
+    sort_by_key(&entries);
     files.push_back(scratch_dir + "/" + std::to_string(::getpid()) + "-" + std::to_string(id) +
                     ".sst");
     rocksdb::SstFileWriter writer(rocksdb::EnvOptions(), db.GetOptions(family), family);
     auto s = writer.Open(files.back());
     for (std::size_t i = 0; s.ok() && i < entries.size(); ++i) {
       const BatchEntry& entry = entries[i];
+      // Of writes to the same key the batch's last wins, as in DB::Write.
+      if (i + 1 < entries.size() && entries[i + 1].key == entry.key) continue;
       s = entry.erase ? writer.Delete(entry.key) : writer.Put(entry.key, entry.value);
     }
     if (s.ok()) s = writer.Finish();

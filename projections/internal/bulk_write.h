@@ -1,5 +1,6 @@
-// Writes a large WriteBatch of derived data (a projection rebuild, a long catch-up) by
-// ingesting it instead of inserting it: its entries are sorted per column family, written
+// Writes a WriteBatch of derived data (projections and their checkpoints). A small batch
+// goes through DB::Write; a large one (a projection rebuild, a long catch-up) is ingested
+// instead of inserted: its entries are sorted per column family, written
 // as SST files (rocksdb::SstFileWriter) in `scratch_dir`, and ingested in one
 // DB::IngestExternalFiles call, which RocksDB records atomically for all the column
 // families — so a projection's state and its checkpoint still land together or not at all.
@@ -9,6 +10,7 @@
 // DB::Write. Stateless; one caller per scratch folder at a time.
 #pragma once
 
+#include <cstdint>
 #include <span>
 #include <string>
 
@@ -19,8 +21,9 @@
 
 namespace redline::internal {
 
-Status ingest_batch(rocksdb::DB& db, rocksdb::WriteBatch& batch,
-                    std::span<rocksdb::ColumnFamilyHandle* const> families,
-                    const std::string& scratch_dir);
+// Ingests when the batch holds at least `ingest_from_keys` entries.
+Status write_batch(rocksdb::DB& db, rocksdb::WriteBatch& batch,
+                   std::span<rocksdb::ColumnFamilyHandle* const> families,
+                   const std::string& scratch_dir, std::uint64_t ingest_from_keys);
 
 }  // namespace redline::internal

@@ -37,7 +37,7 @@ class BulkWrite : public ::testing::Test {
   }
   Status ingest(rocksdb::WriteBatch& batch) {
     rocksdb::ColumnFamilyHandle* const families[] = {state(), meta()};
-    return internal::ingest_batch(*db_, batch, families, scratch());
+    return internal::write_batch(*db_, batch, families, scratch(), /*ingest_from_keys=*/1);
   }
   rocksdb::ColumnFamilyHandle* state() { return handles_[1]; }
   rocksdb::ColumnFamilyHandle* meta() { return handles_[2]; }
