@@ -58,7 +58,7 @@ PROPS
 start_node() {  # DIR BASE N
   local dir="$1" base="$2" n="$3"
   setsid "$java" $heap -XX:+UseSerialGC -Djava.awt.headless=true \
-    -Dlog4j2.configurationFile="$here/log4j2.properties" -Dredline.kafka.log="$dir/node$n/broker.log" \
+    -Dlog4j2.configurationFile="$here/cluster-log4j2.properties" -Dredline.kafka.log="$dir/node$n/broker.log" \
     -cp "$lib/*" kafka.Kafka "$dir/node$n/server.properties" >"$dir/node$n/stdout.log" 2>&1 < /dev/null &
   echo $! > "$dir/node$n/pid"
 }
