@@ -65,16 +65,17 @@ class HazardFold : public Projection {
   std::uint32_t format_version() const override { return 2; }
 
   Status apply(const Envelope& event, ProjectionBatch& batch) override {
-    auto id = hazard_id_of(event);
-    if (!id) return on_other(event, batch);
+    const std::string_view stream = event.stream;
+    if (!stream.starts_with(kHazardPrefix)) return on_other(event, batch);
+    key_.assign(kHazardKeyPrefix).append(stream.substr(kHazardPrefix.size()));
     internal::StateCache<HazardState>::Slot* slot;
-    REDLINE_ASSIGN(slot, hazards_.slot(batch, hazard_key(*id), /*create=*/true,
+    REDLINE_ASSIGN(slot, hazards_.slot(batch, key_, /*create=*/true,
                                        /*known_new=*/event.version == StreamVersion(1)));
     HazardState& state = slot->state;
     if (wants_before_) before_ = state;
     const bool existed = state.exists;
     redline::apply(state, facts_of(event));
-    return on_hazard(*id, *slot, existed ? &before_ : nullptr, batch);
+    return on_hazard(*slot, existed ? &before_ : nullptr, batch);
   }
 
   Status flush(ProjectionBatch& batch) override {
@@ -84,10 +85,12 @@ class HazardFold : public Projection {
   void reset() override { hazards_.reset(); }
 
  protected:
-  static std::string hazard_key(std::string_view id) { return "h/" + std::string(id); }
+  static constexpr std::string_view kHazardKeyPrefix = "h/";
+  static std::string hazard_key(std::string_view id) { return std::string(kHazardKeyPrefix).append(id); }
+  static std::string_view hazard_id_of_key(std::string_view key) { return key.substr(kHazardKeyPrefix.size()); }
   // `slot` holds the state after the event.
-  virtual Status on_hazard(const std::string& id, internal::StateCache<HazardState>::Slot& slot,
-                           const HazardState* before, ProjectionBatch& batch) = 0;
+  virtual Status on_hazard(internal::StateCache<HazardState>::Slot& slot, const HazardState* before,
+                           ProjectionBatch& batch) = 0;
   virtual Status on_other(const Envelope& event, ProjectionBatch& batch) {
     (void)event;
     (void)batch;
@@ -97,16 +100,24 @@ class HazardFold : public Projection {
   internal::StateCache<HazardState> hazards_;
   bool wants_before_ = true;
   HazardState before_;
+
+ private:
+  std::string key_;  // the current event's hazard key, reused
 };
 
 // hazard_status, with its history snapshots (hazard_history.h).
 class HazardStatusProjection final : public HazardFold {
  public:
   explicit HazardStatusProjection(const ProjectionSettings& settings)
-      : HazardFold(settings), snapshot_every_(settings.snapshot_every) {
+      : HazardFold(settings),
+        snapshot_every_(settings.snapshot_every),
+        epoch_length_(settings.history_epoch),
+        configured_epoch_length_(settings.history_epoch) {
     wants_before_ = false;
   }
   std::string name() const override { return std::string(kHazardStatus); }
+  // 3: history records are keyed by epoch first (hazard_history.h).
+  std::uint32_t format_version() const override { return 3; }
 
   Status apply(const Envelope& event, ProjectionBatch& batch) override {
     if (!loaded_) REDLINE_RETURN_IF_ERROR(load(batch));
@@ -119,22 +130,29 @@ class HazardStatusProjection final : public HazardFold {
   Status flush(ProjectionBatch& batch) override {
     if (loaded_) {
       batch.put(history::kMaxOccurredKey, be64(static_cast<std::uint64_t>(max_occurred_.value())));
+      batch.put(history::kEpochKey, be64(epoch_length_));
+      std::vector<std::string_view> ids(loaded_pending_.begin(), loaded_pending_.end());
+      for (const auto* slot : pending_) ids.push_back(hazard_id_of_key(slot->key));
+      std::sort(ids.begin(), ids.end());
+      ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
       std::string pending;
-      std::sort(pending_.begin(), pending_.end());
-      pending_.erase(std::unique(pending_.begin(), pending_.end()), pending_.end());
-      for (const auto& id : pending_) pending.append(id).push_back('\n');
+      for (const auto id : ids) pending.append(id).push_back('\n');
       batch.put(history::kPendingKey, pending);
     }
-    return HazardFold::flush(batch);
+    return HazardFold::flush(batch);  // keeps the marked slots pending_ points to
   }
   void reset() override {
     HazardFold::reset();
+    epoch_length_ = configured_epoch_length_;
     pending_.clear();
+    loaded_pending_.clear();
     loaded_ = false;
     max_occurred_ = Timestamp(0);
   }
 
  private:
+  using Slot = internal::StateCache<HazardState>::Slot;
+
   // What the last flush left: the latest occurred_at so far, and the hazards changed since
   // the last snapshot (a snapshot taken by a later process must still know them).
   Status load(ProjectionBatch& batch) {
@@ -144,13 +162,21 @@ class HazardStatusProjection final : public HazardFold {
       max_occurred_ =
           Timestamp(static_cast<std::int64_t>(layout::read_u64_be(**max_occurred).value_or(0)));
     }
+    // Records already written keep their epoch length, whatever the settings say now.
+    auto epoch = batch.get(history::kEpochKey);
+    if (!epoch.ok()) return epoch.status();
+    if (epoch->has_value()) {
+      auto length = layout::read_u64_be(**epoch);
+      if (!length || *length == 0) return Status(ErrorCode::corruption, "malformed hazard_status epoch record");
+      epoch_length_ = *length;
+    }
     auto pending = batch.get(history::kPendingKey);
     if (!pending.ok()) return pending.status();
     if (pending->has_value()) {
       std::string_view ids = **pending;
       while (!ids.empty()) {
         const auto end = ids.find('\n');
-        pending_.emplace_back(ids.substr(0, end));
+        loaded_pending_.emplace_back(ids.substr(0, end));
         ids = end == std::string_view::npos ? std::string_view() : ids.substr(end + 1);
       }
     }
@@ -158,25 +184,33 @@ class HazardStatusProjection final : public HazardFold {
     return Status::Ok();
   }
 
-  Status on_hazard(const std::string& id, internal::StateCache<HazardState>::Slot& slot,
-                   const HazardState*, ProjectionBatch&) override {
+  Status on_hazard(Slot& slot, const HazardState*, ProjectionBatch&) override {
     if (!slot.marked) {
       slot.marked = true;
-      pending_.push_back(id);  // may repeat once the cache dropped the slot: deduplicated below
+      pending_.push_back(&slot);
     }
     return Status::Ok();
   }
 
   // The state at `position` of every hazard changed since the previous snapshot.
   Status snapshot(Position position, ProjectionBatch& batch) {
-    std::sort(pending_.begin(), pending_.end());
-    pending_.erase(std::unique(pending_.begin(), pending_.end()), pending_.end());
-    for (const auto& id : pending_) {
-      internal::StateCache<HazardState>::Slot* slot;
+    for (const auto& id : loaded_pending_) {
+      Slot* slot;
       REDLINE_ASSIGN(slot, hazards_.slot(batch, hazard_key(id), /*create=*/false));
-      if (slot == nullptr) continue;
+      if (slot != nullptr && !slot->marked) {
+        slot->marked = true;
+        pending_.push_back(slot);
+      }
+    }
+    loaded_pending_.clear();
+    std::string key, encoded;
+    for (Slot* slot : pending_) {
       slot->marked = false;
-      internal::put_unread(batch, history::history_key(id, position), internal::encode_state(slot->state));
+      key = history::history_key(hazard_id_of_key(slot->key), position, epoch_length_);
+      encoded.clear();
+      StringOutputArchive archive(&encoded);
+      archive(slot->state);
+      internal::put_unread(batch, key, encoded);
     }
     pending_.clear();
     batch.put(history::snapshot_key(position),
@@ -185,7 +219,10 @@ class HazardStatusProjection final : public HazardFold {
   }
 
   std::uint64_t snapshot_every_;
-  std::vector<std::string> pending_;
+  std::uint64_t epoch_length_;                  // of the stored records
+  std::uint64_t configured_epoch_length_;  // for a fresh start
+  std::vector<Slot*> pending_;               // marked: changed since the last snapshot
+  std::vector<std::string> loaded_pending_;  // ids a previous process left pending
   bool loaded_ = false;
   Timestamp max_occurred_{0};
 };
@@ -230,8 +267,8 @@ class InstitutionScorecardProjection final : public HazardFold {
     return cards_.get(batch, "i/" + std::string(institution), /*create=*/true);
   }
 
-  Status on_hazard(const std::string&, internal::StateCache<HazardState>::Slot& slot,
-                   const HazardState* before, ProjectionBatch& batch) override {
+  Status on_hazard(internal::StateCache<HazardState>::Slot& slot, const HazardState* before,
+                   ProjectionBatch& batch) override {
     const HazardState& after = slot.state;
     Scorecard* c;
     REDLINE_ASSIGN(c, card(batch, after.institution_id));
@@ -283,8 +320,8 @@ class CountySummaryProjection final : public HazardFold {
   }
 
  private:
-  Status on_hazard(const std::string&, internal::StateCache<HazardState>::Slot& slot,
-                   const HazardState* before, ProjectionBatch& batch) override {
+  Status on_hazard(internal::StateCache<HazardState>::Slot& slot, const HazardState* before,
+                   ProjectionBatch& batch) override {
     const HazardState& after = slot.state;
     CountySummary* c;
     REDLINE_ASSIGN(c, counties_.get(batch, "c/" + after.county, /*create=*/true));

@@ -3,7 +3,7 @@
 #include <rocksdb/db.h>
 
 #include <future>
-
+#include <set>
 
 #include "engine/replay.h"
 #include "engine/store_layout.h"
@@ -13,10 +13,18 @@
 namespace redline {
 
 namespace history {
-std::string history_key(std::string_view hazard_id, Position snapshot) {
+std::uint64_t history_epoch(Position snapshot, std::uint64_t length) {
+  return snapshot.value() == 0 ? 0 : (snapshot.value() - 1) / length;
+}
+std::string history_prefix(std::string_view hazard_id, std::uint64_t epoch) {
   std::string key(kHistoryPrefix);
+  layout::append_u64_be(&key, epoch);
   key.append(hazard_id);
   key.push_back('\0');
+  return key;
+}
+std::string history_key(std::string_view hazard_id, Position snapshot, std::uint64_t epoch_length) {
+  std::string key = history_prefix(hazard_id, history_epoch(snapshot, epoch_length));
   layout::append_u64_be(&key, snapshot.value());
   return key;
 }
@@ -130,15 +138,38 @@ Result<Refolded> refold_after(const ProjectionStore& projections, const ReadPoin
   });
   REDLINE_RETURN_IF_ERROR(replayed);
   Refolded refolded;
-  for (const Envelope& event : touched) refolded.emplace(event.stream.substr(7), std::nullopt);
+  std::set<std::string> reported_after;  // no state at the snapshot: nothing to look up
+  for (const Envelope& event : touched) {
+    auto id = event.stream.substr(7);
+    if (!refolded.contains(id) && event.version == StreamVersion(1)) reported_after.insert(id);
+    refolded.emplace(std::move(id), std::nullopt);
+  }
   if (start > Position(0)) {
+    auto epoch_record = projections.get(kHazardStatus, history::kEpochKey);
+    if (!epoch_record.ok()) return epoch_record.status();
+    std::uint64_t epoch_length = kEventsPerFoldWrite;
+    if (epoch_record->has_value()) {
+      auto length = layout::read_u64_be(**epoch_record);
+      if (!length || *length == 0) return Status(ErrorCode::corruption, "malformed hazard_status epoch record");
+      epoch_length = *length;
+    }
     auto history_reader = projections.floor_reader(kHazardStatus);
+    const std::uint64_t start_epoch = history::history_epoch(start, epoch_length);
     for (auto& [id, state] : refolded) {
-      auto stored = history_reader->floor(history::history_key(id, start),
-                                          std::string(history::kHistoryPrefix).append(id).append(1, '\0'));
-      if (!stored.ok()) return stored.status();
-      if (!stored->has_value()) continue;
-      auto decoded = decode_hazard_state(**stored);
+      if (reported_after.contains(id)) continue;
+      // Its latest record at or before the snapshot: in the snapshot's epoch, else in the
+      // last earlier epoch that has one.
+      std::optional<std::string> stored;
+      for (std::uint64_t epoch = start_epoch + 1; epoch-- > 0 && !stored;) {
+        const std::string prefix = history::history_prefix(id, epoch);
+        std::string floor_key = prefix;
+        layout::append_u64_be(&floor_key, epoch == start_epoch ? start.value() : ~std::uint64_t{0});
+        auto found = history_reader->floor(floor_key, prefix);
+        if (!found.ok()) return found.status();
+        stored = std::move(found).value();
+      }
+      if (!stored) continue;
+      auto decoded = decode_hazard_state(*stored);
       if (!decoded.ok()) return decoded.status();
       state = std::move(decoded).value();
     }

@@ -3,8 +3,12 @@
 // business time occurred_at is ≤ TIME, wherever they are in the log).
 //
 // hazard_status keeps, every `snapshot_every` events, the state at that position of each
-// hazard changed since the previous snapshot (key "hist/ID\0P"), and for the snapshot the
-// latest occurred_at of the events up to it ("snap/P"). A read at a point starts from the
+// hazard changed since the previous snapshot (key "hist/E ID\0P", E the snapshot's epoch:
+// which `history_epoch` positions it falls in, a million by default), and for the snapshot the latest occurred_at of the events up to
+// it ("snap/P"). Epochs keep what one write of a rebuild adds (a million events) apart from
+// everything written before it, so that RocksDB takes it in without merging it into older
+// files; a hazard's state at a snapshot is its latest record at or before it, in that
+// epoch or the last earlier one that has one. A read at a point starts from the
 // current state, takes the latest snapshot P that contains only events the point includes,
 // and re-folds just the hazards touched after P: from their state at P, through the events
 // after P that the point includes. Its cost follows the events after P, not the length of
@@ -23,10 +27,15 @@ namespace redline {
 
 namespace history {
 inline constexpr std::string_view kMaxOccurredKey = "maxocc";
+inline constexpr std::string_view kEpochKey = "epoch";  // the epoch length its records use
 inline constexpr std::string_view kPendingKey = "pending";
 inline constexpr std::string_view kHistoryPrefix = "hist/";
 inline constexpr std::string_view kSnapshotPrefix = "snap/";
-std::string history_key(std::string_view hazard_id, Position snapshot);
+// Epoch n holds snapshots n*length+1 .. (n+1)*length.
+std::uint64_t history_epoch(Position snapshot, std::uint64_t length);
+std::string history_key(std::string_view hazard_id, Position snapshot, std::uint64_t epoch_length);
+// The prefix of a hazard's records within one epoch.
+std::string history_prefix(std::string_view hazard_id, std::uint64_t epoch);
 std::string snapshot_key(Position snapshot);
 }  // namespace history
 

@@ -60,6 +60,10 @@ class Projection {
   virtual void reset() {}
 };
 
+// The runner folds this many events between two writes of state and checkpoints (a fold
+// from position 1 writes after positions 1M, 2M, ...).
+inline constexpr std::uint64_t kEventsPerFoldWrite = 1'000'000;
+
 // What a projection may be configured by.
 struct ProjectionSettings {
   // hazard_status keeps a history snapshot every this many events (for --as-of reads).
@@ -68,6 +72,10 @@ struct ProjectionSettings {
   // sorted SST files instead of going through the memtable (projections/internal/
   // bulk_write.h); smaller ones are plain writes.
   std::uint64_t bulk_write_keys = 100'000;
+  // hazard_status files its history by epochs of this many positions (hazard_history.h):
+  // the runner's write size, so that a rebuild's writes never overlap. Kept with the
+  // projection: a change takes effect at its next rebuild.
+  std::uint64_t history_epoch = kEventsPerFoldWrite;
 };
 
 // C++ projections are registered by name with a factory; the runner maintains every

@@ -1,5 +1,6 @@
 #include "projections/projection_store.h"
 
+#include <rocksdb/convenience.h>
 #include <rocksdb/db.h>
 #include <rocksdb/utilities/write_batch_with_index.h>
 
@@ -14,8 +15,6 @@
 namespace redline {
 namespace {
 
-// Events folded between two writes of state and checkpoints.
-constexpr std::uint64_t kEventsPerBatch = 1'000'000;
 constexpr std::string_view kCheckpointPrefix = std::string_view("projection\0", 11);
 constexpr std::string_view kDefinitionPrefix = std::string_view("projection-def\0", 15);
 
@@ -117,6 +116,9 @@ Result<std::unique_ptr<ProjectionStore>> ProjectionStore::open(
   if (settings.snapshot_every == 0) {
     return Status(ErrorCode::config_error, "the snapshot interval must be at least 1 event");
   }
+  if (settings.history_epoch == 0) {
+    return Status(ErrorCode::config_error, "the history epoch must be at least 1 position");
+  }
   std::unique_ptr<ProjectionStore> projections(new ProjectionStore(store, settings));
   for (auto& [name, factory] : registered_projections()) {
     auto entry = std::make_unique<Entry>();
@@ -189,6 +191,16 @@ Status ProjectionStore::drop(Entry& entry) {
   (void)batch.Delete(store_.family(layout::kMetaFamily), checkpoint_key(entry.projection->name()));
   auto s = db->Write(rocksdb::WriteOptions(), &batch);
   if (!s.ok()) return storage_error("cannot drop projection " + entry.projection->name(), s);
+  // The deleted keys and the tombstone itself go now: a tombstone over the whole range
+  // would overlap every file the rebuild ingests and hold them all at the top of the tree.
+  // Whole files inside the range are dropped unread; compaction clears what is left.
+  auto* family = store_.family(layout::kProjectionsFamily);
+  const rocksdb::Slice begin(first), end(last);
+  s = rocksdb::DeleteFilesInRange(db, family, &begin, &end, /*include_end=*/false);
+  rocksdb::CompactRangeOptions compact;
+  compact.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForceOptimized;
+  if (s.ok()) s = db->CompactRange(compact, family, &begin, &end);
+  if (!s.ok()) return storage_error("cannot clear projection " + entry.projection->name(), s);
   entry.projection->reset();
   entry.checkpoint = Position(0);
   return Status::Ok();
@@ -245,7 +257,7 @@ Status ProjectionStore::fold(const std::vector<Entry*>& entries, const Projectio
       }
     }
     last = event.position;
-    if (++pending == kEventsPerBatch) {
+    if (++pending == kEventsPerFoldWrite) {
       failed = write();
       if (!failed.ok()) return false;
     }

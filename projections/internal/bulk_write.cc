@@ -9,15 +9,20 @@
 
 #include <rocksdb/sst_file_writer.h>
 
+#include "projections/internal/key_order.h"
+
 namespace redline::internal {
 namespace {
 
 // Slices into the batch's own bytes, which outlive the ingestion: nothing is copied.
 struct BatchEntry {
-  rocksdb::Slice key;
   rocksdb::Slice value;
+  std::uint32_t order = 0;  // in the batch
   bool erase = false;
 };
+using KeyedEntry = KeyedItem<BatchEntry>;
+
+std::string_view view(const rocksdb::Slice& s) { return std::string_view(s.data(), s.size()); }
 
 // The batch's entries by column family id, in batch order; `supported` is false when it
 // holds an operation an SST file cannot carry as such.
@@ -25,11 +30,11 @@ class Collector final : public rocksdb::WriteBatch::Handler {
  public:
   rocksdb::Status PutCF(std::uint32_t family, const rocksdb::Slice& key,
                         const rocksdb::Slice& value) override {
-    entries[family].push_back(BatchEntry{key, value, false});
+    add(family, key, value, false);
     return rocksdb::Status::OK();
   }
   rocksdb::Status DeleteCF(std::uint32_t family, const rocksdb::Slice& key) override {
-    entries[family].push_back(BatchEntry{key, {}, true});
+    add(family, key, {}, true);
     return rocksdb::Status::OK();
   }
   rocksdb::Status SingleDeleteCF(std::uint32_t, const rocksdb::Slice&) override {
@@ -48,10 +53,14 @@ class Collector final : public rocksdb::WriteBatch::Handler {
   }
   void LogData(const rocksdb::Slice&) override {}
 
-  std::map<std::uint32_t, std::vector<BatchEntry>> entries;
+  std::map<std::uint32_t, std::vector<KeyedEntry>> entries;
   bool supported = true;
 
  private:
+  void add(std::uint32_t family, const rocksdb::Slice& key, const rocksdb::Slice& value, bool erase) {
+    auto& of_family = entries[family];
+    of_family.push_back(KeyedEntry{0, 0, view(key), BatchEntry{value, static_cast<std::uint32_t>(of_family.size()), erase}});
+  }
   rocksdb::Status unsupported() {
     supported = false;
     return rocksdb::Status::NotSupported("not for an SST file");
@@ -59,11 +68,23 @@ class Collector final : public rocksdb::WriteBatch::Handler {
 };
 
 // Sorts by key, keeping the batch's order among equal keys (the last of them is written).
-void sort_by_key(std::vector<BatchEntry>* entries) {
-  std::stable_sort(entries->begin(), entries->end(), [](const BatchEntry& a, const BatchEntry& b) {
-    return a.key.compare(b.key) < 0;
-  });
+void sort_entries(std::vector<KeyedEntry>* entries) {
+  sort_by_key(entries, [](const BatchEntry& a, const BatchEntry& b) { return a.order < b.order; });
 }
+
+// A projection's keys are "name\0segment/rest": its states, each epoch of hazard_status's
+// history, and so on. The region of a key is its part up to that first '/' (or all of it).
+std::string_view region_of(std::string_view key) {
+  const std::size_t name_end = key.find('\0');
+  if (name_end == std::string_view::npos) return key;
+  const std::size_t slash = key.find('/', name_end + 1);
+  return slash == std::string_view::npos ? key : key.substr(0, slash + 1);
+}
+
+// Where a new file starts: where the region changes, once the file so far holds this many
+// entries (a handful of single keys, such as a projection's counters, share a file with
+// their neighbours rather than each making a file of its own).
+constexpr std::size_t kMinEntriesPerFile = 16'384;
 
 Status write_error(const std::string& what, const rocksdb::Status& s) {
   return Status(ErrorCode::storage_error, what + ": " + s.ToString());
@@ -112,28 +133,44 @@ Status write_batch(rocksdb::DB& db, rocksdb::WriteBatch& batch,
     }
   } remove_files{files};
 
+  // One file per region run (see region_of): RocksDB places each ingested file as deep in
+  // the tree as nothing there overlaps it, so a region no earlier write touched (a rebuild's
+  // next epoch of history) goes straight to the bottom instead of being merged by
+  // compactions with everything written before it.
   std::vector<rocksdb::IngestExternalFileArg> args;
   for (auto& [id, entries] : collector.entries) {
     rocksdb::ColumnFamilyHandle* family = family_of(id);
-    sort_by_key(&entries);
-    files.push_back(scratch_dir + "/" + std::to_string(::getpid()) + "-" + std::to_string(id) +
-                    ".sst");
-    rocksdb::SstFileWriter writer(rocksdb::EnvOptions(), db.GetOptions(family), family);
-    auto s = writer.Open(files.back());
-    for (std::size_t i = 0; s.ok() && i < entries.size(); ++i) {
-      const BatchEntry& entry = entries[i];
-      // Of writes to the same key the batch's last wins, as in DB::Write.
-      if (i + 1 < entries.size() && entries[i + 1].key == entry.key) continue;
-      s = entry.erase ? writer.Delete(entry.key) : writer.Put(entry.key, entry.value);
-    }
-    if (s.ok()) s = writer.Finish();
-    if (!s.ok()) return write_error("cannot write " + files.back(), s);
+    sort_entries(&entries);
     rocksdb::IngestExternalFileArg arg;
     arg.column_family = family;
-    arg.external_files = {files.back()};
     arg.options.move_files = true;
-    args.push_back(std::move(arg));
+    rocksdb::SstFileWriter writer(rocksdb::EnvOptions(), db.GetOptions(family), family);
+    std::size_t in_file = 0;
+    std::string_view region;
+    auto s = rocksdb::Status::OK();
+    for (std::size_t i = 0; s.ok() && i < entries.size(); ++i) {
+      const KeyedEntry& entry = entries[i];
+      // Of writes to the same key the batch's last wins, as in DB::Write.
+      if (i + 1 < entries.size() && entries[i + 1].key == entry.key) continue;
+      const std::string_view entry_region = region_of(entry.key);
+      if (in_file == 0 || (in_file >= kMinEntriesPerFile && entry_region != region)) {
+        if (in_file > 0 && !(s = writer.Finish()).ok()) break;
+        files.push_back(scratch_dir + "/" + std::to_string(::getpid()) + "-" + std::to_string(id) + "-" +
+                        std::to_string(arg.external_files.size()) + ".sst");
+        arg.external_files.push_back(files.back());
+        if (!(s = writer.Open(files.back())).ok()) break;
+        in_file = 0;
+      }
+      region = entry_region;
+      const rocksdb::Slice key(entry.key.data(), entry.key.size());
+      s = entry.item.erase ? writer.Delete(key) : writer.Put(key, entry.item.value);
+      ++in_file;
+    }
+    if (s.ok() && in_file > 0) s = writer.Finish();
+    if (!s.ok()) return write_error("cannot write " + files.back(), s);
+    if (!arg.external_files.empty()) args.push_back(std::move(arg));
   }
+  if (args.empty()) return Status::Ok();
   auto s = db.IngestExternalFiles(args);
   if (!s.ok()) return write_error("cannot ingest projections", s);
   return Status::Ok();

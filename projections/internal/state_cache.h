@@ -5,9 +5,12 @@
 #pragma once
 
 #include <algorithm>
+#include <memory>
 #include <string>
-#include <unordered_map>
+#include <string_view>
 #include <vector>
+
+#include <tsl/robin_map.h>
 
 #include <cereal/types/map.hpp>
 #include <cereal/types/optional.hpp>
@@ -15,6 +18,7 @@
 #include <cereal/types/vector.hpp>
 
 #include "events/archives.h"
+#include "projections/internal/key_order.h"
 #include "projections/projection.h"
 
 namespace redline::internal {
@@ -60,9 +64,11 @@ Result<T> decode_state(std::string_view bytes, std::string_view what) {
 template <class T>
 class StateCache {
  public:
-  // A state and what the cache and its owner know about it. Addresses are stable until the
-  // next flush.
+  // A state, its key and what the cache and its owner know about it. Its address is stable
+  // for as long as the cache keeps it: a flush drops untouched, unmarked slots of the older
+  // generation only.
   struct Slot {
+    std::string key;
     T state{};
     bool dirty = false;
     bool marked = false;  // for the owner (hazard_status: changed since the last snapshot)
@@ -73,37 +79,38 @@ class StateCache {
   // The state under `key`: from memory, else from the batch; a fresh one when absent
   // and `create`, else nullptr. `known_new` (the first event of a stream) skips the read.
   // Marked dirty: it is written back on flush.
-  Result<Slot*> slot(ProjectionBatch& batch, const std::string& key, bool create,
-                     bool known_new = false) {
-    auto found = current_.find(key);
-    if (found == current_.end()) {
-      auto old = previous_.find(key);
-      if (old != previous_.end()) {
-        found = current_.insert(previous_.extract(old)).position;
-      } else if (known_new) {
-        found = current_.emplace(key, Slot{}).first;
+  Result<Slot*> slot(ProjectionBatch& batch, std::string_view key, bool create, bool known_new = false) {
+    const std::size_t hash = Hash()(key);
+    Slot* found = nullptr;
+    if (auto it = current_.find(key, hash); it != current_.end()) {
+      found = it->second.get();
+    } else if (auto old = previous_.find(key, hash); old != previous_.end()) {
+      std::unique_ptr<Slot> moved = std::move(old.value());
+      previous_.erase(old);
+      found = adopt(std::move(moved));
+    } else if (known_new) {
+      found = adopt(fresh(key));
+    } else {
+      auto stored = batch.get(key);
+      if (!stored.ok()) return stored.status();
+      if (!stored->has_value()) {
+        if (!create) return static_cast<Slot*>(nullptr);
+        found = adopt(fresh(key));
       } else {
-        auto stored = batch.get(key);
-        if (!stored.ok()) return stored.status();
-        if (!stored->has_value()) {
-          if (!create) return static_cast<Slot*>(nullptr);
-          found = current_.emplace(key, Slot{}).first;
-        } else {
-          auto decoded = decode_state<T>(**stored, key);
-          if (!decoded.ok()) return decoded.status();
-          found = current_.emplace(key, Slot{std::move(decoded).value()}).first;
-        }
+        auto decoded = decode_state<T>(**stored, key);
+        if (!decoded.ok()) return decoded.status();
+        auto slot = fresh(key);
+        slot->state = std::move(decoded).value();
+        found = adopt(std::move(slot));
       }
     }
-    Slot& slot = found->second;
-    if (!slot.dirty) {
-      slot.dirty = true;
-      dirty_.push_back(&*found);
+    if (!found->dirty) {
+      found->dirty = true;
+      dirty_.push_back(found);
     }
-    return &slot;
+    return found;
   }
-  Result<T*> get(ProjectionBatch& batch, const std::string& key, bool create,
-                 bool known_new = false) {
+  Result<T*> get(ProjectionBatch& batch, std::string_view key, bool create, bool known_new = false) {
     auto found = slot(batch, key, create, known_new);
     if (!found.ok()) return found.status();
     return *found == nullptr ? static_cast<T*>(nullptr) : &(*found)->state;
@@ -113,16 +120,28 @@ class StateCache {
   void flush(ProjectionBatch& batch) {
     // In key order: RocksDB's memtable inserts a run of ascending keys next to the previous
     // one instead of searching its skiplist from the top for each.
-    std::sort(dirty_.begin(), dirty_.end(),
-              [](const auto* a, const auto* b) { return a->first < b->first; });
-    for (auto* entry : dirty_) {
-      put_unread(batch, entry->first, encode_state(entry->second.state));
-      entry->second.dirty = false;
+    std::vector<KeyedItem<Slot*>> in_order;
+    in_order.reserve(dirty_.size());
+    for (Slot* slot : dirty_) in_order.push_back({0, 0, slot->key, slot});
+    sort_by_key(&in_order, [](const Slot*, const Slot*) { return false; });  // keys are unique
+    std::string encoded;
+    for (const auto& [high, low, key, slot] : in_order) {
+      encoded.clear();
+      StringOutputArchive archive(&encoded);
+      archive(slot->state);
+      put_unread(batch, slot->key, encoded);
+      slot->dirty = false;
     }
     dirty_.clear();
     if (current_.size() + previous_.size() > limit_) {
+      // The older generation goes, except what the owner still marks (it holds pointers to
+      // those): they join the younger one.
+      Map survivors;
+      for (auto it = previous_.begin(); it != previous_.end(); ++it) {
+        if (it->second->marked) survivors.insert(typename Map::value_type(it->first, std::move(it.value())));
+      }
       previous_ = std::move(current_);
-      current_.clear();
+      current_ = std::move(survivors);
     }
   }
 
@@ -133,11 +152,27 @@ class StateCache {
   }
 
  private:
-  using Map = std::unordered_map<std::string, Slot>;
+  using Hash = std::hash<std::string_view>;
+  // Keys are views of their slots' own keys; the stored hashes spare most key comparisons.
+  using Map = tsl::robin_map<std::string_view, std::unique_ptr<Slot>, Hash, std::equal_to<std::string_view>,
+                             std::allocator<std::pair<std::string_view, std::unique_ptr<Slot>>>,
+                             /*StoreHash=*/true>;
+
+  static std::unique_ptr<Slot> fresh(std::string_view key) {
+    auto slot = std::make_unique<Slot>();
+    slot->key.assign(key);
+    return slot;
+  }
+  Slot* adopt(std::unique_ptr<Slot> slot) {
+    Slot* raw = slot.get();
+    current_.insert(typename Map::value_type(std::string_view(raw->key), std::move(slot)));
+    return raw;
+  }
+
   std::size_t limit_;
   Map current_;
   Map previous_;
-  std::vector<typename Map::value_type*> dirty_;  // entries of current_
+  std::vector<Slot*> dirty_;  // slots of current_
 };
 
 }  // namespace redline::internal

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <filesystem>
 
 #include "tests/support/temp_dir.h"
@@ -86,6 +87,46 @@ TEST_F(BulkWrite, WhatAnSstCannotCarryIsWrittenPlainly) {
   ASSERT_TRUE(other.Put(handles_[0], "d", "z").ok());
   ASSERT_TRUE(ingest(other).ok());
   EXPECT_EQ(get(handles_[0], "d"), "z");
+}
+
+// Each region of a projection's keys ("name\0segment/...") that holds enough entries goes
+// into a file of its own, so a region nothing overlaps (the next epoch of history) is
+// placed below what was written before instead of on top of it.
+TEST_F(BulkWrite, RegionsLandInFilesOfTheirOwn) {
+  auto key = [](const std::string& region, int i) {
+    char digits[16];
+    std::snprintf(digits, sizeof digits, "%08d", i);
+    return std::string("p\0", 2) + region + digits;
+  };
+  auto write_region = [&](rocksdb::WriteBatch& batch, const std::string& region, int count) {
+    for (int i = 0; i < count; ++i) ASSERT_TRUE(batch.Put(state(), key(region, i), region).ok());
+  };
+  rocksdb::WriteBatch first;
+  write_region(first, "a/", 20'000);
+  ASSERT_TRUE(first.Put(state(), std::string("p\0counter", 9), "1").ok());  // shares a file
+  write_region(first, "h/1/", 20'000);
+  ASSERT_TRUE(ingest(first).ok());
+  std::vector<rocksdb::LiveFileMetaData> files;
+  db_->GetLiveFilesMetaData(&files);
+  ASSERT_EQ(files.size(), 2u) << "one file per region, the single key with its neighbours";
+
+  // The next write: the "a/" states again and a region no file holds yet.
+  rocksdb::WriteBatch second;
+  write_region(second, "a/", 20'000);
+  write_region(second, "h/2/", 20'000);
+  ASSERT_TRUE(ingest(second).ok());
+  files.clear();
+  db_->GetLiveFilesMetaData(&files);
+  ASSERT_EQ(files.size(), 4u);
+  int new_region_level = -1, rewritten_level = 99;
+  for (const auto& file : files) {
+    if (file.smallestkey == key("h/2/", 0)) new_region_level = file.level;
+    if (file.smallestkey == key("a/", 0)) rewritten_level = std::min(rewritten_level, file.level);
+  }
+  EXPECT_GT(new_region_level, rewritten_level) << "the new region went below the rewritten one";
+  EXPECT_EQ(get(state(), key("h/1/", 19'999)), "h/1/");
+  EXPECT_EQ(get(state(), key("h/2/", 0)), "h/2/");
+  EXPECT_EQ(get(state(), std::string("p\0counter", 9)), "1");
 }
 
 }  // namespace
