@@ -60,7 +60,7 @@ std::string be64(std::uint64_t value) {
 // and hands every change to the subclass with the state before it.
 class HazardFold : public Projection {
  public:
-  explicit HazardFold(const ProjectionSettings& settings) { (void)settings; }
+  explicit HazardFold(const ProjectionSettings& settings) : hazards_(settings.state_cache_entries) {}
   // 2: the fold records what the rules wrote (deadlines armed, misses, escalation steps).
   std::uint32_t format_version() const override { return 2; }
 
@@ -251,7 +251,8 @@ bool is_open(const HazardState& s) {
 // institution_scorecard.
 class InstitutionScorecardProjection final : public HazardFold {
  public:
-  explicit InstitutionScorecardProjection(const ProjectionSettings& settings) : HazardFold(settings) {}
+  explicit InstitutionScorecardProjection(const ProjectionSettings& settings)
+      : HazardFold(settings), cards_(settings.state_cache_entries) {}
   std::string name() const override { return std::string(kInstitutionScorecard); }
   Status flush(ProjectionBatch& batch) override {
     cards_.flush(batch);
@@ -308,7 +309,8 @@ class InstitutionScorecardProjection final : public HazardFold {
 // county_summary.
 class CountySummaryProjection final : public HazardFold {
  public:
-  explicit CountySummaryProjection(const ProjectionSettings& settings) : HazardFold(settings) {}
+  explicit CountySummaryProjection(const ProjectionSettings& settings)
+      : HazardFold(settings), counties_(settings.state_cache_entries) {}
   std::string name() const override { return std::string(kCountySummary); }
   Status flush(ProjectionBatch& batch) override {
     counties_.flush(batch);

@@ -60,8 +60,8 @@ class Projection {
   virtual void reset() {}
 };
 
-// The runner folds this many events between two writes of state and checkpoints (a fold
-// from position 1 writes after positions 1M, 2M, ...).
+// By default the runner folds this many events between two writes of state and checkpoints
+// (a fold from position 1 writes after positions 1M, 2M, ...).
 inline constexpr std::uint64_t kEventsPerFoldWrite = 1'000'000;
 
 // What a projection may be configured by.
@@ -76,6 +76,10 @@ struct ProjectionSettings {
   // the runner's write size, so that a rebuild's writes never overlap. Kept with the
   // projection: a change takes effect at its next rebuild.
   std::uint64_t history_epoch = kEventsPerFoldWrite;
+  // How often the runner writes (tests set it low to fold across many writes).
+  std::uint64_t events_per_write = kEventsPerFoldWrite;
+  // How many decoded states a built-in projection keeps in memory (per kind of state).
+  std::size_t state_cache_entries = 500'000;
 };
 
 // C++ projections are registered by name with a factory; the runner maintains every

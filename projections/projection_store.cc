@@ -5,6 +5,7 @@
 #include <rocksdb/utilities/write_batch_with_index.h>
 
 #include <algorithm>
+#include <thread>
 
 #include "engine/replay.h"
 #include "engine/store_layout.h"
@@ -42,28 +43,54 @@ std::string prefix_end(std::string prefix) {
   return prefix;
 }
 
-// One projection's view of the shared batch: its keys, prefixed with its name.
+// What a write batch says of a key: a value, a delete, or nothing.
+enum class InBatch { absent, put, erased };
+InBatch look_up(rocksdb::WriteBatchWithIndex& batch, rocksdb::ColumnFamilyHandle* family,
+                const rocksdb::Slice& key, std::string* value) {
+  std::unique_ptr<rocksdb::WBWIIterator> it(batch.NewIterator(family));
+  it->Seek(key);
+  if (!it->Valid() || it->Entry().key != key) return InBatch::absent;
+  const rocksdb::WriteEntry entry = it->Entry();
+  if (entry.type == rocksdb::kDeleteRecord || entry.type == rocksdb::kSingleDeleteRecord) return InBatch::erased;
+  value->assign(entry.value.data(), entry.value.size());
+  return InBatch::put;
+}
+
+// One projection's view of the shared batch: its keys, prefixed with its name. Reads see
+// the batch being filled, then the one a background thread may still be writing (indexed
+// writes only: a StateCache keeps what it wrote unindexed in memory until that write is
+// done), then the store.
 class BatchView final : public ProjectionBatch, public internal::UnindexedPut {
  public:
   BatchView(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* family,
-            rocksdb::WriteBatchWithIndex* batch, std::string name)
-      : db_(db), family_(family), batch_(batch), prefix_(std::move(name)) {
+            rocksdb::WriteBatchWithIndex* const* batch, rocksdb::WriteBatchWithIndex* const* in_flight,
+            std::string name)
+      : db_(db), family_(family), batch_(batch), in_flight_(in_flight), prefix_(std::move(name)) {
     prefix_.push_back('\0');
   }
 
   Result<std::optional<std::string>> get(std::string_view key) override {
+    const std::string full_key = full(key);
     std::string value;
-    auto s = batch_->GetFromBatchAndDB(db_, rocksdb::ReadOptions(), family_, full(key), &value);
+    for (rocksdb::WriteBatchWithIndex* batch : {*batch_, *in_flight_}) {
+      if (batch == nullptr) continue;
+      switch (look_up(*batch, family_, full_key, &value)) {
+        case InBatch::put: return std::optional<std::string>(std::move(value));
+        case InBatch::erased: return std::optional<std::string>();
+        case InBatch::absent: break;
+      }
+    }
+    auto s = db_->Get(rocksdb::ReadOptions(), family_, full_key, &value);
     if (s.IsNotFound()) return std::optional<std::string>();
     if (!s.ok()) return storage_error("cannot read projection", s);
     return std::optional<std::string>(std::move(value));
   }
   void put(std::string_view key, std::string_view value) override {
-    (void)batch_->Put(family_, full(key), slice(value));
+    (void)(*batch_)->Put(family_, full(key), slice(value));
   }
-  void erase(std::string_view key) override { (void)batch_->Delete(family_, full(key)); }
+  void erase(std::string_view key) override { (void)(*batch_)->Delete(family_, full(key)); }
   void put_unindexed(std::string_view key, std::string_view value) override {
-    (void)batch_->GetWriteBatch()->Put(family_, full(key), slice(value));
+    (void)(*batch_)->GetWriteBatch()->Put(family_, full(key), slice(value));
   }
   Status scan(std::string_view prefix,
               const std::function<bool(std::string_view, std::string_view)>& visitor) override {
@@ -72,8 +99,9 @@ class BatchView final : public ProjectionBatch, public internal::UnindexedPut {
     rocksdb::ReadOptions options;
     rocksdb::Slice upper(last);
     options.iterate_upper_bound = &upper;
-    std::unique_ptr<rocksdb::Iterator> it(
-        batch_->NewIteratorWithBase(family_, db_->NewIterator(options, family_), &options));
+    rocksdb::Iterator* base = db_->NewIterator(options, family_);
+    if (*in_flight_ != nullptr) base = (*in_flight_)->NewIteratorWithBase(family_, base, &options);
+    std::unique_ptr<rocksdb::Iterator> it((*batch_)->NewIteratorWithBase(family_, base, &options));
     for (it->Seek(first); it->Valid() && it->key().compare(upper) < 0; it->Next()) {
       std::string_view key(it->key().data(), it->key().size());
       key.remove_prefix(prefix_.size());
@@ -88,7 +116,8 @@ class BatchView final : public ProjectionBatch, public internal::UnindexedPut {
 
   rocksdb::DB* db_;
   rocksdb::ColumnFamilyHandle* family_;
-  rocksdb::WriteBatchWithIndex* batch_;
+  rocksdb::WriteBatchWithIndex* const* batch_;      // the batch being filled
+  rocksdb::WriteBatchWithIndex* const* in_flight_;  // the batch being written, or null
   std::string prefix_;
 };
 
@@ -116,8 +145,9 @@ Result<std::unique_ptr<ProjectionStore>> ProjectionStore::open(
   if (settings.snapshot_every == 0) {
     return Status(ErrorCode::config_error, "the snapshot interval must be at least 1 event");
   }
-  if (settings.history_epoch == 0) {
-    return Status(ErrorCode::config_error, "the history epoch must be at least 1 position");
+  if (settings.history_epoch == 0 || settings.events_per_write == 0 || settings.state_cache_entries == 0) {
+    return Status(ErrorCode::config_error, "projection settings: the history epoch, the events per write and "
+                                           "the state cache must each be at least 1");
   }
   std::unique_ptr<ProjectionStore> projections(new ProjectionStore(store, settings));
   for (auto& [name, factory] : registered_projections()) {
@@ -216,32 +246,62 @@ Status ProjectionStore::fold(const std::vector<Entry*>& entries, const Projectio
   rocksdb::DB* db = store_.db();
   auto* family = store_.family(layout::kProjectionsFamily);
   auto* meta = store_.family(layout::kMetaFamily);
-  rocksdb::WriteBatchWithIndex batch(rocksdb::BytewiseComparator(), 0, /*overwrite_key=*/true);
+  // Two batches: one filled by the fold while a background thread writes the other, so that
+  // sorting and ingesting a million events' worth of state overlaps folding the next.
+  rocksdb::WriteBatchWithIndex batches[2] = {
+      rocksdb::WriteBatchWithIndex(rocksdb::BytewiseComparator(), 0, /*overwrite_key=*/true),
+      rocksdb::WriteBatchWithIndex(rocksdb::BytewiseComparator(), 0, /*overwrite_key=*/true)};
+  rocksdb::WriteBatchWithIndex* batch = &batches[0];
+  rocksdb::WriteBatchWithIndex* in_flight = nullptr;
   std::vector<BatchView> views;
   views.reserve(entries.size());
-  for (const Entry* entry : entries) views.emplace_back(db, family, &batch, entry->projection->name());
+  for (const Entry* entry : entries) {
+    views.emplace_back(db, family, &batch, &in_flight, entry->projection->name());
+  }
 
   const std::string progress_name = entries.size() == 1 ? entries[0]->projection->name() : "all";
   Position last(0);
   std::uint64_t pending = 0;
   Status failed = Status::Ok();
+  std::thread writer;
+  Status written = Status::Ok();
+  Position in_flight_last(0);
+  // Waits for the background write; once it is in, its checkpoints count.
+  auto finish_write = [&]() -> Status {
+    if (!writer.joinable()) return Status::Ok();
+    writer.join();
+    in_flight->Clear();
+    in_flight = nullptr;
+    REDLINE_RETURN_IF_ERROR(written);
+    for (Entry* entry : entries) entry->checkpoint = std::max(entry->checkpoint, in_flight_last);
+    if (progress) progress(progress_name, in_flight_last, head);
+    return Status::Ok();
+  };
+  struct JoinOnExit {
+    std::thread& thread;
+    ~JoinOnExit() {
+      if (thread.joinable()) thread.join();
+    }
+  } join_on_exit{writer};
   auto write = [&]() -> Status {
     for (std::size_t i = 0; i < entries.size(); ++i) {
       if (entries[i]->checkpoint >= last) continue;
       REDLINE_RETURN_IF_ERROR(entries[i]->projection->flush(views[i]));
-      (void)batch.Put(meta, checkpoint_key(entries[i]->projection->name()),
-                      encode_checkpoint(last, entries[i]->projection->format_version()));
+      (void)batch->Put(meta, checkpoint_key(entries[i]->projection->name()),
+                       encode_checkpoint(last, entries[i]->projection->format_version()));
     }
-    // Derived data: no fsync (a crash loses at most this batch, checkpoint included, and it
-    // is folded again).
-    rocksdb::ColumnFamilyHandle* const written[] = {family, meta};
-    REDLINE_RETURN_IF_ERROR(internal::write_batch(*db, *batch.GetWriteBatch(), written,
-                                                  store_.options().path + "/ingest",
-                                                  settings_.bulk_write_keys));
-    batch.Clear();
-    for (Entry* entry : entries) entry->checkpoint = std::max(entry->checkpoint, last);
+    REDLINE_RETURN_IF_ERROR(finish_write());
+    in_flight = batch;
+    in_flight_last = last;
+    batch = batch == &batches[0] ? &batches[1] : &batches[0];
     pending = 0;
-    if (progress) progress(progress_name, last, head);
+    writer = std::thread([this, db, family, meta, to_write = in_flight, &written] {
+      // Derived data: no fsync (a crash loses at most this batch, checkpoint included, and
+      // it is folded again).
+      rocksdb::ColumnFamilyHandle* const families[] = {family, meta};
+      written = internal::write_batch(*db, *to_write->GetWriteBatch(), families, store_.options().path + "/ingest",
+                                      settings_.bulk_write_keys);
+    });
     return Status::Ok();
   };
   Status replayed = replay(store_, from, [&](const Envelope& event) {
@@ -257,13 +317,15 @@ Status ProjectionStore::fold(const std::vector<Entry*>& entries, const Projectio
       }
     }
     last = event.position;
-    if (++pending == kEventsPerFoldWrite) {
+    if (++pending == settings_.events_per_write) {
       failed = write();
       if (!failed.ok()) return false;
     }
     return true;
   });
   if (failed.ok() && replayed.ok() && pending > 0) failed = write();
+  const Status last_write = finish_write();
+  if (failed.ok()) failed = last_write;
   if (!failed.ok() || !replayed.ok()) {
     for (Entry* entry : entries) entry->projection->reset();
     REDLINE_RETURN_IF_ERROR(load_checkpoints());

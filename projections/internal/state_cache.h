@@ -135,7 +135,9 @@ class StateCache {
     dirty_.clear();
     if (current_.size() + previous_.size() > limit_) {
       // The older generation goes, except what the owner still marks (it holds pointers to
-      // those): they join the younger one.
+      // those): they join the younger one. A dropped state was written by an earlier flush
+      // than this one (it was not touched since it aged), so a runner that writes batches
+      // in the background need only finish the previous batch before reads resume.
       Map survivors;
       for (auto it = previous_.begin(); it != previous_.end(); ++it) {
         if (it->second->marked) survivors.insert(typename Map::value_type(it->first, std::move(it.value())));

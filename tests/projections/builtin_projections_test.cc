@@ -249,6 +249,19 @@ TEST(ProjectionRebuild, IngestedWritesEqualPlainWrites) {
   EXPECT_EQ(ingested, plain);
 }
 
+// Folds written every 50 events, each batch in the background while the next one fills,
+// with state caches so small that states are dropped between writes and read back while
+// the write holding them is still under way.
+TEST(ProjectionRebuild, BackgroundWritesAndSmallCachesEqualPlainWrites) {
+  const auto plain = rebuild_equals_incremental(ProjectionSettings{97});
+  for (std::uint64_t ingest_from : {1u, 1'000'000u}) {
+    ProjectionSettings settings{97, ingest_from};
+    settings.events_per_write = 50;
+    settings.state_cache_entries = 8;
+    EXPECT_EQ(rebuild_equals_incremental(settings), plain) << "ingesting from " << ingest_from << " keys";
+  }
+}
+
 }  // namespace
 }  // namespace redline
 
