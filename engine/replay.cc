@@ -16,17 +16,16 @@ namespace {
 constexpr std::size_t kChunkEvents = 2048;
 constexpr std::size_t kChunksInFlight = 4;
 
-// Raw envelopes copied out of RocksDB: one arena, one offset per event.
+// Events read and decoded by the reader thread. Chunks go back to the reader once visited,
+// so their envelopes' strings and vectors are reused rather than allocated per event.
 struct Chunk {
-  std::string bytes;
-  std::vector<std::size_t> ends;
-  std::string_view event(std::size_t i) const {
-    const std::size_t begin = i == 0 ? 0 : ends[i - 1];
-    return std::string_view(bytes).substr(begin, ends[i] - begin);
-  }
+  std::vector<Envelope> events;  // the first `count` are this chunk's
+  std::size_t count = 0;
+  Status failure;  // the event after the last one did not decode
 };
 
-// A bounded hand-off of chunks from the reader thread to the decoding thread.
+// A bounded hand-off of chunks from the reader thread to the visiting thread, and of
+// visited chunks back.
 class ChunkQueue {
  public:
   // Blocks while full. False when the consumer has stopped.
@@ -47,6 +46,20 @@ class ChunkQueue {
     chunks_.pop_front();
     space_.notify_one();
     return true;
+  }
+  void give_back(Chunk chunk) {
+    std::lock_guard lock(mutex_);
+    free_.push_back(std::move(chunk));
+  }
+  // A visited chunk to fill again, or a new one.
+  Chunk take_free() {
+    std::lock_guard lock(mutex_);
+    if (free_.empty()) return Chunk{};
+    Chunk chunk = std::move(free_.back());
+    free_.pop_back();
+    chunk.count = 0;
+    chunk.failure = Status::Ok();
+    return chunk;
   }
   void finish(Status status) {
     std::lock_guard lock(mutex_);
@@ -69,6 +82,7 @@ class ChunkQueue {
   std::condition_variable ready_;
   std::condition_variable space_;
   std::deque<Chunk> chunks_;
+  std::vector<Chunk> free_;
   bool finished_ = false;
   bool stopped_ = false;
   Status reader_status_;
@@ -81,36 +95,38 @@ Status replay(const EventStore& store, Position from, const EnvelopeVisitor& vis
   if (last < from) return Status::Ok();
   ChunkQueue queue;
   std::thread reader([&store, &queue, from, last] {
-    Chunk chunk;
+    Chunk chunk = queue.take_free();
     bool consumer_stopped = false;
     Status scanned = store.scan(from, [&](Position position, std::string_view bytes) {
-      chunk.bytes.append(bytes);
-      chunk.ends.push_back(chunk.bytes.size());
-      if (chunk.ends.size() == kChunkEvents) {
+      if (chunk.events.size() == chunk.count) chunk.events.emplace_back();
+      Status decoded = decode_envelope_into(bytes, &chunk.events[chunk.count]);
+      if (!decoded.ok()) {
+        chunk.failure = std::move(decoded);  // handed over with the events before it
+        return false;
+      }
+      if (++chunk.count == kChunkEvents) {
         if (!queue.push(std::move(chunk))) {
           consumer_stopped = true;
           return false;
         }
-        chunk = Chunk{};
+        chunk = queue.take_free();
       }
       return position < last;
     });
-    if (!consumer_stopped && !chunk.ends.empty()) queue.push(std::move(chunk));
+    if (!consumer_stopped && (chunk.count > 0 || !chunk.failure.ok())) queue.push(std::move(chunk));
     queue.finish(std::move(scanned));
   });
 
   Status outcome;
-  Envelope envelope;
   Chunk chunk;
   bool keep_going = true;
   while (keep_going && queue.pop(&chunk)) {
-    for (std::size_t i = 0; i < chunk.ends.size(); ++i) {
-      outcome = decode_envelope_into(chunk.event(i), &envelope);
-      if (!outcome.ok() || !visitor(envelope)) {
-        keep_going = false;
-        break;
-      }
+    for (std::size_t i = 0; i < chunk.count && keep_going; ++i) keep_going = visitor(chunk.events[i]);
+    if (keep_going && !chunk.failure.ok()) {
+      outcome = chunk.failure;
+      keep_going = false;
     }
+    queue.give_back(std::move(chunk));
   }
   queue.stop();
   reader.join();

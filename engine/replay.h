@@ -1,8 +1,8 @@
 // Replay: every event of the log in position order, decoded, handed to a visitor. Reading
-// RocksDB and decoding run on two threads (a reader fills chunks of raw envelopes while the
-// caller's thread decodes the previous chunk), so a full replay costs about the larger of
-// the two rather than their sum. The visitor runs on the calling thread, in order.
-// Reads only; safe beside a writer.
+// RocksDB and decoding run on a reader thread, which fills chunks of decoded envelopes
+// while the caller's thread visits the previous chunk, so a full replay costs about the
+// larger of the two rather than their sum. The visitor runs on the calling thread, in
+// order. Reads only; safe beside a writer.
 #pragma once
 
 #include <functional>
