@@ -219,8 +219,8 @@ class HazardStatusProjection final : public HazardFold {
   }
 
   std::uint64_t snapshot_every_;
-  std::uint64_t epoch_length_;                  // of the stored records
-  std::uint64_t configured_epoch_length_;  // for a fresh start
+  std::uint64_t epoch_length_;               // of the stored records
+  std::uint64_t configured_epoch_length_;    // for a fresh start
   std::vector<Slot*> pending_;               // marked: changed since the last snapshot
   std::vector<std::string> loaded_pending_;  // ids a previous process left pending
   bool loaded_ = false;

@@ -57,9 +57,9 @@ InBatch look_up(rocksdb::WriteBatchWithIndex& batch, rocksdb::ColumnFamilyHandle
 }
 
 // One projection's view of the shared batch: its keys, prefixed with its name. Reads see
-// the batch being filled, then the one a background thread may still be writing (indexed
-// writes only: a StateCache keeps what it wrote unindexed in memory until that write is
-// done), then the store.
+// the batch being filled, then the one a background thread may still be writing (its
+// indexed writes: what a StateCache writes unindexed stays in its memory until a later
+// flush, when that write is in), then the store.
 class BatchView final : public ProjectionBatch, public internal::UnindexedPut {
  public:
   BatchView(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* family,
@@ -221,6 +221,8 @@ Status ProjectionStore::drop(Entry& entry) {
   (void)batch.Delete(store_.family(layout::kMetaFamily), checkpoint_key(entry.projection->name()));
   auto s = db->Write(rocksdb::WriteOptions(), &batch);
   if (!s.ok()) return storage_error("cannot drop projection " + entry.projection->name(), s);
+  entry.projection->reset();
+  entry.checkpoint = Position(0);
   // The deleted keys and the tombstone itself go now: a tombstone over the whole range
   // would overlap every file the rebuild ingests and hold them all at the top of the tree.
   // Whole files inside the range are dropped unread; compaction clears what is left.
@@ -231,8 +233,6 @@ Status ProjectionStore::drop(Entry& entry) {
   compact.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForceOptimized;
   if (s.ok()) s = db->CompactRange(compact, family, &begin, &end);
   if (!s.ok()) return storage_error("cannot clear projection " + entry.projection->name(), s);
-  entry.projection->reset();
-  entry.checkpoint = Position(0);
   return Status::Ok();
 }
 

@@ -59,7 +59,8 @@ class Collector final : public rocksdb::WriteBatch::Handler {
  private:
   void add(std::uint32_t family, const rocksdb::Slice& key, const rocksdb::Slice& value, bool erase) {
     auto& of_family = entries[family];
-    of_family.push_back(KeyedEntry{0, 0, view(key), BatchEntry{value, static_cast<std::uint32_t>(of_family.size()), erase}});
+    const auto order = static_cast<std::uint32_t>(of_family.size());
+    of_family.push_back(KeyedEntry{0, 0, view(key), BatchEntry{value, order, erase}});
   }
   rocksdb::Status unsupported() {
     supported = false;

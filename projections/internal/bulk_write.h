@@ -1,9 +1,10 @@
 // Writes a WriteBatch of derived data (projections and their checkpoints). A small batch
 // goes through DB::Write; a large one (a projection rebuild, a long catch-up) is ingested
-// instead of inserted: its entries are sorted per column family, written
-// as SST files (rocksdb::SstFileWriter) in `scratch_dir`, and ingested in one
-// DB::IngestExternalFiles call, which RocksDB records atomically for all the column
-// families — so a projection's state and its checkpoint still land together or not at all.
+// instead of inserted: its entries are sorted per column family, written as SST files
+// (rocksdb::SstFileWriter, one per region of keys, "name\0segment/") in `scratch_dir`, and
+// ingested in one DB::IngestExternalFiles call, which RocksDB records atomically for all
+// the column families — so a projection's state and its checkpoint still land together or
+// not at all. RocksDB puts each file as deep in its tree as nothing there overlaps it.
 // That skips the WAL, the memtable's skiplist inserts and the flush that a batch of a
 // million keys costs through DB::Write. A batch holding anything but puts and deletes
 // (a range delete, a merge), or a column family not among `families`, is written through

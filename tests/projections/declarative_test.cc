@@ -39,6 +39,18 @@ class Declarative : public ::testing::Test {
     EXPECT_TRUE(result.ok()) << result.status().to_string();
     return json::parse(declarative_json(*result).dump());
   }
+  // The rows a maintained declarative projection holds, rendered like a run's.
+  json maintained(const ProjectionStore& projections, const std::string& name) {
+    std::vector<std::pair<std::string, std::string>> groups;
+    EXPECT_TRUE(projections.scan(name, "g/", [&](std::string_view k, std::string_view v) {
+      groups.emplace_back(std::string(k.substr(2)), std::string(v));
+      return true;
+    }).ok());
+    auto rows = declarative_rows_from_keys(groups);
+    EXPECT_TRUE(rows.ok());
+    if (!rows.ok()) return json();
+    return json::parse(declarative_json(DeclarativeResult{name, h.store().head().position, *rows}).dump());
+  }
   testing::DomainHarness h;
 };
 
@@ -120,15 +132,7 @@ bucket = "week"
   ASSERT_TRUE(projections->add_declarative(toml).ok());
   report("H-5", "I-2", "electrical", "self_inspection", "2026-06-09T09:00:00Z", staff("I-2", "staff-2"));
   ASSERT_TRUE(projections->catch_up().ok());
-  std::vector<std::pair<std::string, std::string>> groups;
-  ASSERT_TRUE(projections->scan("per_county_week", "g/", [&](std::string_view k, std::string_view v) {
-    groups.emplace_back(std::string(k.substr(2)), std::string(v));
-    return true;
-  }).ok());
-  auto rows = declarative_rows_from_keys(groups);
-  ASSERT_TRUE(rows.ok());
-  DeclarativeResult maintained{"per_county_week", h.store().head().position, *rows};
-  EXPECT_EQ(json::parse(declarative_json(maintained).dump()), run(toml));
+  EXPECT_EQ(maintained(*projections, "per_county_week"), run(toml));
   // Added once; the name is then taken, and a reopened store keeps maintaining it.
   EXPECT_EQ(projections->add_declarative(toml).code(), ErrorCode::conflict);
   auto reopened = ProjectionStore::open(h.store(), ProjectionSettings{}).value();
@@ -149,15 +153,7 @@ measure = "count"
   auto projections = ProjectionStore::open(h.store(), settings).value();
   const Status added = projections->add_declarative(toml);
   ASSERT_TRUE(added.ok()) << added.to_string();
-  std::vector<std::pair<std::string, std::string>> groups;
-  ASSERT_TRUE(projections->scan("by_type", "g/", [&](std::string_view k, std::string_view v) {
-    groups.emplace_back(std::string(k.substr(2)), std::string(v));
-    return true;
-  }).ok());
-  auto rows = declarative_rows_from_keys(groups);
-  ASSERT_TRUE(rows.ok());
-  DeclarativeResult maintained{"by_type", h.store().head().position, *rows};
-  EXPECT_EQ(json::parse(declarative_json(maintained).dump()), run(toml));
+  EXPECT_EQ(maintained(*projections, "by_type"), run(toml));
 }
 
 TEST(DeclarativeErrors, EachMalformedFileNamesTheKey) {
