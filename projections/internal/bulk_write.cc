@@ -60,7 +60,7 @@ class Collector final : public rocksdb::WriteBatch::Handler {
   void add(std::uint32_t family, const rocksdb::Slice& key, const rocksdb::Slice& value, bool erase) {
     auto& of_family = entries[family];
     const auto order = static_cast<std::uint32_t>(of_family.size());
-    of_family.push_back(KeyedEntry{0, 0, view(key), BatchEntry{value, order, erase}});
+    of_family.push_back(KeyedEntry{{}, view(key), BatchEntry{value, order, erase}});
   }
   rocksdb::Status unsupported() {
     supported = false;
@@ -152,7 +152,7 @@ Status write_batch(rocksdb::DB& db, rocksdb::WriteBatch& batch,
     for (std::size_t i = 0; s.ok() && i < entries.size(); ++i) {
       const KeyedEntry& entry = entries[i];
       // Of writes to the same key the batch's last wins, as in DB::Write.
-      if (i + 1 < entries.size() && entries[i + 1].key == entry.key) continue;
+      if (i + 1 < entries.size() && same_key(entries[i + 1], entry)) continue;
       const std::string_view entry_region = region_of(entry.key);
       if (in_file == 0 || (in_file >= kMinEntriesPerFile && entry_region != region)) {
         if (in_file > 0 && !(s = writer.Finish()).ok()) break;

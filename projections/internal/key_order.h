@@ -1,11 +1,12 @@
 // Sorting many items by byte-string keys that live elsewhere in memory (slices into a write
 // batch, keys inside cached states) without a cache miss per comparison: each item carries
-// the 16 bytes of its key that follow the prefix every key shares, big-endian in two
+// the 32 bytes of its key that follow the prefix every key shares, big-endian in four
 // integers, and the keys themselves are read only when those agree. Internal to the
 // projections; header-only, stateless.
 #pragma once
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <string_view>
 #include <vector>
@@ -14,8 +15,7 @@ namespace redline::internal {
 
 template <class T>
 struct KeyedItem {
-  std::uint64_t high = 0;  // key bytes [skip, skip+8), big-endian, zero-padded
-  std::uint64_t low = 0;   // key bytes [skip+8, skip+16)
+  std::array<std::uint64_t, 4> words{};  // key bytes [skip, skip+32), big-endian, zero-padded
   std::string_view key;
   T item;
 };
@@ -27,6 +27,12 @@ inline std::uint64_t big_endian_at(std::string_view key, std::size_t from) {
     if (from + i < key.size()) value |= static_cast<unsigned char>(key[from + i]);
   }
   return value;
+}
+
+// Whether two items of one sorted run have the same key (their words first).
+template <class T>
+bool same_key(const KeyedItem<T>& a, const KeyedItem<T>& b) {
+  return a.words == b.words && a.key == b.key;
 }
 
 // Items in the byte order of their keys; among equal keys, in the order of `tie`.
@@ -43,12 +49,10 @@ void sort_by_key(std::vector<KeyedItem<T>>* items, Tie tie) {
     skip = i;
   }
   for (auto& item : *items) {
-    item.high = big_endian_at(item.key, skip);
-    item.low = big_endian_at(item.key, skip + 8);
+    for (std::size_t w = 0; w < item.words.size(); ++w) item.words[w] = big_endian_at(item.key, skip + 8 * w);
   }
   std::sort(items->begin(), items->end(), [&tie](const KeyedItem<T>& a, const KeyedItem<T>& b) {
-    if (a.high != b.high) return a.high < b.high;
-    if (a.low != b.low) return a.low < b.low;
+    if (a.words != b.words) return a.words < b.words;
     // Zero padding makes "a" and "a\0" agree so far: the keys decide.
     if (const int order = a.key.compare(b.key); order != 0) return order < 0;
     return tie(a.item, b.item);

@@ -122,10 +122,10 @@ class StateCache {
     // one instead of searching its skiplist from the top for each.
     std::vector<KeyedItem<Slot*>> in_order;
     in_order.reserve(dirty_.size());
-    for (Slot* slot : dirty_) in_order.push_back({0, 0, slot->key, slot});
+    for (Slot* slot : dirty_) in_order.push_back({{}, slot->key, slot});
     sort_by_key(&in_order, [](const Slot*, const Slot*) { return false; });  // keys are unique
     std::string encoded;
-    for (const auto& [high, low, key, slot] : in_order) {
+    for (const auto& [words, key, slot] : in_order) {
       encoded.clear();
       StringOutputArchive archive(&encoded);
       archive(slot->state);

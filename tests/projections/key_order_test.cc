@@ -1,0 +1,41 @@
+// Sorting by key through the words carried beside each item (projections/internal/
+// key_order.h) gives the keys' byte order, with ties in the caller's order: keys that share
+// long prefixes, differ only past the carried words, or only by trailing zero bytes.
+#include "projections/internal/key_order.h"
+
+#include <gtest/gtest.h>
+
+#include <random>
+#include <string>
+
+namespace redline {
+namespace {
+
+TEST(KeyOrder, SortsLikeTheKeysBytesWithTiesInTheirGivenOrder) {
+  std::mt19937 random(7);
+  const std::string shared = std::string("hazard_status\0hist/", 19);
+  std::vector<std::string> keys;
+  for (int i = 0; i < 3000; ++i) {
+    std::string key = shared;
+    const int tail = static_cast<int>(random() % 48);  // up past the 32 carried bytes
+    for (int j = 0; j < tail; ++j) key.push_back(static_cast<char>("\0\1a\xff"[random() % 4]));
+    keys.push_back(key);
+    if (i % 10 == 0) keys.push_back(key);          // a repeated key
+    if (i % 7 == 0) keys.push_back(key + '\0');    // differs by a trailing zero
+  }
+  std::vector<internal::KeyedItem<std::size_t>> items;
+  for (std::size_t i = 0; i < keys.size(); ++i) items.push_back({{}, keys[i], i});
+  internal::sort_by_key(&items, [](std::size_t a, std::size_t b) { return a < b; });
+  for (std::size_t i = 1; i < items.size(); ++i) {
+    ASSERT_LE(items[i - 1].key, items[i].key) << i;
+    if (items[i - 1].key == items[i].key) {
+      EXPECT_LT(items[i - 1].item, items[i].item) << "ties keep their order";
+      EXPECT_TRUE(internal::same_key(items[i - 1], items[i]));
+    } else {
+      EXPECT_FALSE(internal::same_key(items[i - 1], items[i]));
+    }
+  }
+}
+
+}  // namespace
+}  // namespace redline
