@@ -204,7 +204,11 @@ class HazardStatusProjection final : public HazardFold {
     }
     loaded_pending_.clear();
     std::string key, encoded;
-    for (Slot* slot : pending_) {
+    for (std::size_t i = 0; i < pending_.size(); ++i) {
+      if (i + internal::kPrefetchAhead < pending_.size()) {
+        internal::StateCache<HazardState>::prefetch_slot(pending_[i + internal::kPrefetchAhead]);
+      }
+      Slot* slot = pending_[i];
       slot->marked = false;
       key = history::history_key(hazard_id_of_key(slot->key), position, epoch_length_);
       encoded.clear();

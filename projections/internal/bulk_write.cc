@@ -150,6 +150,10 @@ Status write_batch(rocksdb::DB& db, rocksdb::WriteBatch& batch,
     std::string_view region;
     auto s = rocksdb::Status::OK();
     for (std::size_t i = 0; s.ok() && i < entries.size(); ++i) {
+      if (i + kPrefetchAhead < entries.size()) {
+        prefetch(entries[i + kPrefetchAhead].key.data());
+        prefetch(entries[i + kPrefetchAhead].item.value.data());
+      }
       const KeyedEntry& entry = entries[i];
       // Of writes to the same key the batch's last wins, as in DB::Write.
       if (i + 1 < entries.size() && same_key(entries[i + 1], entry)) continue;

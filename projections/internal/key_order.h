@@ -29,6 +29,12 @@ inline std::uint64_t big_endian_at(std::string_view key, std::size_t from) {
   return value;
 }
 
+// How far ahead the loops over keys elsewhere in memory ask for them: their cache misses
+// then overlap instead of coming one after another.
+inline constexpr std::size_t kPrefetchAhead = 16;
+
+inline void prefetch(const void* address) { __builtin_prefetch(address, /*rw=*/0, /*locality=*/1); }
+
 // Whether two items of one sorted run have the same key (their words first).
 template <class T>
 bool same_key(const KeyedItem<T>& a, const KeyedItem<T>& b) {
@@ -42,13 +48,17 @@ void sort_by_key(std::vector<KeyedItem<T>>* items, Tie tie) {
   // The prefix every key shares orders nothing.
   const std::string_view first = items->front().key;
   std::size_t skip = first.size();
-  for (const auto& item : *items) {
-    const std::size_t limit = std::min(skip, item.key.size());
+  for (std::size_t n = 0; n < items->size(); ++n) {
+    if (n + kPrefetchAhead < items->size()) prefetch((*items)[n + kPrefetchAhead].key.data());
+    const std::string_view key = (*items)[n].key;
+    const std::size_t limit = std::min(skip, key.size());
     std::size_t i = 0;
-    while (i < limit && item.key[i] == first[i]) ++i;
+    while (i < limit && key[i] == first[i]) ++i;
     skip = i;
   }
-  for (auto& item : *items) {
+  for (std::size_t n = 0; n < items->size(); ++n) {
+    if (n + kPrefetchAhead < items->size()) prefetch((*items)[n + kPrefetchAhead].key.data() + skip);
+    auto& item = (*items)[n];
     for (std::size_t w = 0; w < item.words.size(); ++w) item.words[w] = big_endian_at(item.key, skip + 8 * w);
   }
   std::sort(items->begin(), items->end(), [&tie](const KeyedItem<T>& a, const KeyedItem<T>& b) {
