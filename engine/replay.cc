@@ -16,12 +16,22 @@ namespace {
 constexpr std::size_t kChunkEvents = 2048;
 constexpr std::size_t kChunksInFlight = 4;
 
-// Events read and decoded by the reader thread. Chunks go back to the reader once visited,
-// so their envelopes' strings and vectors are reused rather than allocated per event.
+// Events read by the reader thread: decoded there while the visiting thread has chunks
+// waiting (its visitor is the slower side), else handed over as raw envelopes for the
+// visiting thread to decode (the reading is). Chunks go back to the reader once visited,
+// so their buffers, envelopes' strings and vectors are reused.
 struct Chunk {
-  std::vector<Envelope> events;  // the first `count` are this chunk's
+  bool decoded = false;
+  std::vector<Envelope> events;  // decoded: the first `count` are this chunk's
+  std::string bytes;             // raw: the envelopes, one after another...
+  std::vector<std::size_t> ends;  // ...each ending here
   std::size_t count = 0;
-  Status failure;  // the event after the last one did not decode
+  Status failure;  // decoded: the event after the last one did not decode
+
+  std::string_view raw(std::size_t i) const {
+    const std::size_t begin = i == 0 ? 0 : ends[i - 1];
+    return std::string_view(bytes).substr(begin, ends[i] - begin);
+  }
 };
 
 // A bounded hand-off of chunks from the reader thread to the visiting thread, and of
@@ -51,12 +61,17 @@ class ChunkQueue {
     std::lock_guard lock(mutex_);
     free_.push_back(std::move(chunk));
   }
-  // A visited chunk to fill again, or a new one.
+  // A visited chunk to fill again, or a new one: decoded when the visiting thread is behind.
   Chunk take_free() {
     std::lock_guard lock(mutex_);
-    if (free_.empty()) return Chunk{};
-    Chunk chunk = std::move(free_.back());
-    free_.pop_back();
+    Chunk chunk;
+    if (!free_.empty()) {
+      chunk = std::move(free_.back());
+      free_.pop_back();
+    }
+    chunk.decoded = chunks_.size() >= kChunksInFlight / 2;
+    chunk.bytes.clear();
+    chunk.ends.clear();
     chunk.count = 0;
     chunk.failure = Status::Ok();
     return chunk;
@@ -98,11 +113,16 @@ Status replay(const EventStore& store, Position from, const EnvelopeVisitor& vis
     Chunk chunk = queue.take_free();
     bool consumer_stopped = false;
     Status scanned = store.scan(from, [&](Position position, std::string_view bytes) {
-      if (chunk.events.size() == chunk.count) chunk.events.emplace_back();
-      Status decoded = decode_envelope_into(bytes, &chunk.events[chunk.count]);
-      if (!decoded.ok()) {
-        chunk.failure = std::move(decoded);  // handed over with the events before it
-        return false;
+      if (!chunk.decoded) {
+        chunk.bytes.append(bytes);
+        chunk.ends.push_back(chunk.bytes.size());
+      } else {
+        if (chunk.events.size() == chunk.count) chunk.events.emplace_back();
+        Status decoded = decode_envelope_into(bytes, &chunk.events[chunk.count]);
+        if (!decoded.ok()) {
+          chunk.failure = std::move(decoded);  // handed over with the events before it
+          return false;
+        }
       }
       if (++chunk.count == kChunkEvents) {
         if (!queue.push(std::move(chunk))) {
@@ -118,10 +138,19 @@ Status replay(const EventStore& store, Position from, const EnvelopeVisitor& vis
   });
 
   Status outcome;
+  Envelope envelope;  // for raw chunks, reused
   Chunk chunk;
   bool keep_going = true;
   while (keep_going && queue.pop(&chunk)) {
-    for (std::size_t i = 0; i < chunk.count && keep_going; ++i) keep_going = visitor(chunk.events[i]);
+    for (std::size_t i = 0; i < chunk.count && keep_going; ++i) {
+      if (chunk.decoded) {
+        keep_going = visitor(chunk.events[i]);
+      } else if (outcome = decode_envelope_into(chunk.raw(i), &envelope); outcome.ok()) {
+        keep_going = visitor(envelope);
+      } else {
+        keep_going = false;
+      }
+    }
     if (keep_going && !chunk.failure.ok()) {
       outcome = chunk.failure;
       keep_going = false;

@@ -1,8 +1,8 @@
-// Replay: every event of the log in position order, decoded, handed to a visitor. Reading
-// RocksDB and decoding run on a reader thread, which fills chunks of decoded envelopes
-// while the caller's thread visits the previous chunk, so a full replay costs about the
-// larger of the two rather than their sum. The visitor runs on the calling thread, in
-// order. Reads only; safe beside a writer.
+// Replay: every event of the log in position order, decoded, handed to a visitor. A reader
+// thread reads RocksDB while the caller's thread visits the previous chunk of events, and
+// the decoding goes to whichever side is ahead (the reader decodes while the visitor has
+// chunks waiting), so a full replay costs about the larger of the two rather than their
+// sum. The visitor runs on the calling thread, in order. Reads only; safe beside a writer.
 #pragma once
 
 #include <functional>
