@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <thread>
+
 #include "events/codec.h"
 #include "tests/support/raw_rocksdb.h"
 #include "tests/support/sample_events.h"
@@ -86,6 +89,34 @@ TEST(Replay, NamesTheFirstUndecodableEvent) {
   EXPECT_EQ(replayed.code(), ErrorCode::corruption);
   EXPECT_NE(replayed.message().find("position 2500"), std::string::npos) << replayed.message();
   EXPECT_EQ(last, 2499u);
+}
+
+// A slow visitor: the reader gets ahead and decodes the chunks itself. The events, their
+// order and the first undecodable one are the same either way.
+TEST(Replay, ASlowVisitorGetsTheSameEventsAndTheSameError) {
+  testing::TempDir dir;
+  {
+    auto store = open(dir.path());
+    fill(*store, 20'000);
+  }
+  {
+    testing::RawRocksDb raw(dir.path());
+    raw.put_log(19'000, raw.get_log(19'000).substr(0, 60) + std::string(40, '\xff'));
+  }
+  auto store = open(dir.path());
+  std::uint64_t expected = 1;
+  Status replayed = replay(*store, Position(1), [&](const Envelope& e) {
+    if (e.position.value() == 1) std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    EXPECT_EQ(e.position.value(), expected);
+    if (expected % 2 == 0) {
+      EXPECT_EQ(std::get<RectificationProgressed>(e.data).note, "第" + std::to_string(expected - 1) + "步");
+    }
+    ++expected;
+    return true;
+  });
+  EXPECT_EQ(replayed.code(), ErrorCode::corruption);
+  EXPECT_NE(replayed.message().find("position 19000"), std::string::npos) << replayed.message();
+  EXPECT_EQ(expected, 19'000u);
 }
 
 }  // namespace
