@@ -4,6 +4,7 @@
 
 #include <future>
 #include <set>
+#include <span>
 
 #include "engine/replay.h"
 #include "engine/store_layout.h"
@@ -153,26 +154,37 @@ Result<Refolded> refold_after(const ProjectionStore& projections, const ReadPoin
       if (!length || *length == 0) return Status(ErrorCode::corruption, "malformed hazard_status epoch record");
       epoch_length = *length;
     }
-    auto history_reader = projections.floor_reader(kHazardStatus);
     const std::uint64_t start_epoch = history::history_epoch(start, epoch_length);
-    for (auto& [id, state] : refolded) {
-      if (reported_after.contains(id)) continue;
-      // Its latest record at or before the snapshot: in the snapshot's epoch, else in the
-      // last earlier epoch that has one.
-      std::optional<std::string> stored;
-      for (std::uint64_t epoch = start_epoch + 1; epoch-- > 0 && !stored;) {
-        const std::string prefix = history::history_prefix(id, epoch);
-        std::string floor_key = prefix;
-        layout::append_u64_be(&floor_key, epoch == start_epoch ? start.value() : ~std::uint64_t{0});
-        auto found = history_reader->floor(floor_key, prefix);
-        if (!found.ok()) return found.status();
-        stored = std::move(found).value();
-      }
-      if (!stored) continue;
-      auto decoded = decode_hazard_state(*stored);
-      if (!decoded.ok()) return decoded.status();
-      state = std::move(decoded).value();
+    std::vector<Refolded::value_type*> wanted;
+    for (auto& entry : refolded) {
+      if (!reported_after.contains(entry.first)) wanted.push_back(&entry);
     }
+    // Each hazard's latest record at or before the snapshot: in the snapshot's epoch, else
+    // in the last earlier epoch that has one. Two threads, each over half the ids in order.
+    auto look_up = [&](std::span<Refolded::value_type*> part) -> Status {
+      auto history_reader = projections.floor_reader(kHazardStatus);
+      for (auto* entry : part) {
+        std::optional<std::string> stored;
+        for (std::uint64_t epoch = start_epoch + 1; epoch-- > 0 && !stored;) {
+          const std::string prefix = history::history_prefix(entry->first, epoch);
+          std::string floor_key = prefix;
+          layout::append_u64_be(&floor_key, epoch == start_epoch ? start.value() : ~std::uint64_t{0});
+          auto found = history_reader->floor(floor_key, prefix);
+          if (!found.ok()) return found.status();
+          stored = std::move(found).value();
+        }
+        if (!stored) continue;
+        auto decoded = decode_hazard_state(*stored);
+        if (!decoded.ok()) return decoded.status();
+        entry->second = std::move(decoded).value();
+      }
+      return Status::Ok();
+    };
+    const std::span<Refolded::value_type*> all(wanted);
+    auto second_half = std::async(std::launch::async, look_up, all.subspan(all.size() / 2));
+    const Status first_half = look_up(all.first(all.size() / 2));
+    REDLINE_RETURN_IF_ERROR(second_half.get());
+    REDLINE_RETURN_IF_ERROR(first_half);
   }
   for (const Envelope& event : touched) {
     const bool included = resolved.kind == ReadPoint::Kind::position
