@@ -166,9 +166,7 @@ class HazardStatusProjection final : public HazardFold {
     auto epoch = batch.get(history::kEpochKey);
     if (!epoch.ok()) return epoch.status();
     if (epoch->has_value()) {
-      auto length = layout::read_u64_be(**epoch);
-      if (!length || *length == 0) return Status(ErrorCode::corruption, "malformed hazard_status epoch record");
-      epoch_length_ = *length;
+      REDLINE_ASSIGN(epoch_length_, history::read_epoch_length(*epoch));
     }
     auto pending = batch.get(history::kPendingKey);
     if (!pending.ok()) return pending.status();
@@ -211,9 +209,7 @@ class HazardStatusProjection final : public HazardFold {
       Slot* slot = pending_[i];
       slot->marked = false;
       key = history::history_key(hazard_id_of_key(slot->key), position, epoch_length_);
-      encoded.clear();
-      StringOutputArchive archive(&encoded);
-      archive(slot->state);
+      internal::encode_state_into(slot->state, &encoded);
       internal::put_unread(batch, key, encoded);
     }
     pending_.clear();

@@ -24,6 +24,12 @@ std::string history_prefix(std::string_view hazard_id, std::uint64_t epoch) {
   key.push_back('\0');
   return key;
 }
+Result<std::uint64_t> read_epoch_length(const std::optional<std::string>& stored) {
+  if (!stored) return kEventsPerFoldWrite;
+  auto length = layout::read_u64_be(*stored);
+  if (!length || *length == 0) return Status(ErrorCode::corruption, "malformed hazard_status epoch record");
+  return *length;
+}
 std::string history_key(std::string_view hazard_id, Position snapshot, std::uint64_t epoch_length) {
   std::string key = history_prefix(hazard_id, history_epoch(snapshot, epoch_length));
   layout::append_u64_be(&key, snapshot.value());
@@ -148,12 +154,8 @@ Result<Refolded> refold_after(const ProjectionStore& projections, const ReadPoin
   if (start > Position(0)) {
     auto epoch_record = projections.get(kHazardStatus, history::kEpochKey);
     if (!epoch_record.ok()) return epoch_record.status();
-    std::uint64_t epoch_length = kEventsPerFoldWrite;
-    if (epoch_record->has_value()) {
-      auto length = layout::read_u64_be(**epoch_record);
-      if (!length || *length == 0) return Status(ErrorCode::corruption, "malformed hazard_status epoch record");
-      epoch_length = *length;
-    }
+    std::uint64_t epoch_length;
+    REDLINE_ASSIGN(epoch_length, history::read_epoch_length(*epoch_record));
     const std::uint64_t start_epoch = history::history_epoch(start, epoch_length);
     std::vector<Refolded::value_type*> wanted;
     for (auto& entry : refolded) {

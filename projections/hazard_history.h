@@ -16,6 +16,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -36,6 +37,9 @@ std::uint64_t history_epoch(Position snapshot, std::uint64_t length);
 std::string history_key(std::string_view hazard_id, Position snapshot, std::uint64_t epoch_length);
 // The prefix of a hazard's records within one epoch.
 std::string history_prefix(std::string_view hazard_id, std::uint64_t epoch);
+// The epoch length in a stored kEpochKey record (none stored: kEventsPerFoldWrite, as no
+// record was written yet); corruption when malformed.
+Result<std::uint64_t> read_epoch_length(const std::optional<std::string>& stored);
 std::string snapshot_key(Position snapshot);
 }  // namespace history
 

@@ -22,8 +22,6 @@ struct BatchEntry {
 };
 using KeyedEntry = KeyedItem<BatchEntry>;
 
-std::string_view view(const rocksdb::Slice& s) { return std::string_view(s.data(), s.size()); }
-
 // The batch's entries by column family id, in batch order; `supported` is false when it
 // holds an operation an SST file cannot carry as such.
 class Collector final : public rocksdb::WriteBatch::Handler {
@@ -60,7 +58,7 @@ class Collector final : public rocksdb::WriteBatch::Handler {
   void add(std::uint32_t family, const rocksdb::Slice& key, const rocksdb::Slice& value, bool erase) {
     auto& of_family = entries[family];
     const auto order = static_cast<std::uint32_t>(of_family.size());
-    of_family.push_back(KeyedEntry{{}, view(key), BatchEntry{value, order, erase}});
+    of_family.push_back(KeyedEntry{{}, key.ToStringView(), BatchEntry{value, order, erase}});
   }
   rocksdb::Status unsupported() {
     supported = false;
@@ -167,7 +165,7 @@ Status write_batch(rocksdb::DB& db, rocksdb::WriteBatch& batch,
         in_file = 0;
       }
       region = entry_region;
-      const rocksdb::Slice key(entry.key.data(), entry.key.size());
+      const rocksdb::Slice key(entry.key);
       s = entry.item.erase ? writer.Delete(key) : writer.Put(key, entry.item.value);
       ++in_file;
     }

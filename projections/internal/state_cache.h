@@ -41,11 +41,17 @@ inline void put_unread(ProjectionBatch& batch, std::string_view key, std::string
   }
 }
 
+// Into `bytes` (cleared first; its storage is reused by callers encoding many states).
+template <class T>
+void encode_state_into(const T& state, std::string* bytes) {
+  bytes->clear();
+  StringOutputArchive archive(bytes);
+  archive(state);
+}
 template <class T>
 std::string encode_state(const T& state) {
   std::string bytes;
-  StringOutputArchive archive(&bytes);
-  archive(state);
+  encode_state_into(state, &bytes);
   return bytes;
 }
 
@@ -134,9 +140,7 @@ class StateCache {
     for (std::size_t i = 0; i < in_order.size(); ++i) {
       if (i + kPrefetchAhead < in_order.size()) prefetch_slot(in_order[i + kPrefetchAhead].item);
       Slot* slot = in_order[i].item;
-      encoded.clear();
-      StringOutputArchive archive(&encoded);
-      archive(slot->state);
+      encode_state_into(slot->state, &encoded);
       put_unread(batch, slot->key, encoded);
       slot->dirty = false;
     }
