@@ -6,18 +6,10 @@
 
 #include "engine/store_layout.h"
 #include "projections/hazard_history.h"
+#include "projections/internal/hazard_state_format.h"
 #include "projections/internal/state_cache.h"
 
 namespace redline {
-
-template <class Archive>
-void serialize(Archive& ar, HazardState& s) {
-  ar(s.exists, s.institution_id, s.county, s.category, s.phase, s.severity, s.classified_at,
-     s.listed, s.escalation, s.has_plan, s.rectification_limit, s.plan_deadline,
-     s.rectification_deadline, s.deadline_armed_at, s.deadline_armed_by, s.submitted_by,
-     s.submitted_at, s.submitted_position, s.verification_overdue, s.reopen_count, s.overdue,
-     s.ever_overdue, s.missed_at, s.missed_position, s.overdue_escalations, s.updated_at);
-}
 
 std::optional<double> CountySummary::rectification_rate() const {
   const std::int64_t to_rectify = hazards - dismissed;
@@ -62,7 +54,8 @@ class HazardFold : public Projection {
  public:
   explicit HazardFold(const ProjectionSettings& settings) : hazards_(settings.state_cache_entries) {}
   // 2: the fold records what the rules wrote (deadlines armed, misses, escalation steps).
-  std::uint32_t format_version() const override { return 2; }
+  // 3: states in a fixed layout (internal/hazard_state_format.h).
+  std::uint32_t format_version() const override { return 3; }
 
   Status apply(const Envelope& event, ProjectionBatch& batch) override {
     const std::string_view stream = event.stream;
@@ -116,8 +109,9 @@ class HazardStatusProjection final : public HazardFold {
     wants_before_ = false;
   }
   std::string name() const override { return std::string(kHazardStatus); }
-  // 3: history records are keyed by epoch first (hazard_history.h).
-  std::uint32_t format_version() const override { return 3; }
+  // 3: history records are keyed by epoch first (hazard_history.h). 4: states in a fixed
+  // layout (internal/hazard_state_format.h).
+  std::uint32_t format_version() const override { return 4; }
 
   Status apply(const Envelope& event, ProjectionBatch& batch) override {
     if (!loaded_) REDLINE_RETURN_IF_ERROR(load(batch));

@@ -61,6 +61,10 @@ Result<T> decode_state(std::string_view bytes, std::string_view what) {
     T state;
     BoundedInputArchive archive(bytes);
     archive(state);
+    if (archive.remaining() != 0) {
+      return Status(ErrorCode::corruption, "stored " + std::string(what) + " has " +
+                                               std::to_string(archive.remaining()) + " bytes too many");
+    }
     return state;
   } catch (const std::exception& e) {
     return Status(ErrorCode::corruption, "stored " + std::string(what) + " is unreadable: " + e.what());
