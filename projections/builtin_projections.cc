@@ -25,6 +25,9 @@ std::optional<double> CountySummary::on_time_rate() const {
 Result<HazardState> decode_hazard_state(std::string_view bytes) {
   return internal::decode_state<HazardState>(bytes, "hazard state");
 }
+Status decode_hazard_state_into(std::string_view bytes, HazardState* state) {
+  return internal::decode_state_into(bytes, "hazard state", state);
+}
 Result<Scorecard> decode_scorecard(std::string_view bytes) {
   return internal::decode_state<Scorecard>(bytes, "institution scorecard");
 }

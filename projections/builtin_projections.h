@@ -57,6 +57,8 @@ struct CountySummary {
 };
 
 Result<HazardState> decode_hazard_state(std::string_view bytes);
+// The same into `*state` (every field overwritten).
+Status decode_hazard_state_into(std::string_view bytes, HazardState* state);
 Result<Scorecard> decode_scorecard(std::string_view bytes);
 Result<CountySummary> decode_county_summary(std::string_view bytes);
 std::string encode_hazard_state(const HazardState& state);

@@ -47,15 +47,11 @@ namespace {
 Status read_current(const ProjectionStore& projections, HazardBoard* board) {
   Status decoded = Status::Ok();
   REDLINE_RETURN_IF_ERROR(projections.scan(kHazardStatus, "h/", [&](std::string_view key, std::string_view value) {
-    auto state = decode_hazard_state(value);
-    if (!state.ok()) {
-      decoded = state.status();
-      return false;
-    }
-    // Keys come in order: each goes at the end.
-    board->hazards.emplace_hint(board->hazards.end(), std::string(key.substr(2)),
-                                std::move(state).value());
-    return true;
+    // Keys come in order: each goes at the end, and is decoded where it lies.
+    auto at = board->hazards.emplace_hint(board->hazards.end(), std::piecewise_construct,
+                                          std::forward_as_tuple(key.substr(2)), std::forward_as_tuple());
+    decoded = decode_hazard_state_into(value, &at->second);
+    return decoded.ok();
   }));
   return decoded;
 }

@@ -55,20 +55,27 @@ std::string encode_state(const T& state) {
   return bytes;
 }
 
+// Into `*state` (every field overwritten), so a caller can decode where the state will
+// live instead of moving it there.
 template <class T>
-Result<T> decode_state(std::string_view bytes, std::string_view what) {
+Status decode_state_into(std::string_view bytes, std::string_view what, T* state) {
   try {
-    T state;
     BoundedInputArchive archive(bytes);
-    archive(state);
+    archive(*state);
     if (archive.remaining() != 0) {
       return Status(ErrorCode::corruption, "stored " + std::string(what) + " has " +
                                                std::to_string(archive.remaining()) + " bytes too many");
     }
-    return state;
+    return Status::Ok();
   } catch (const std::exception& e) {
     return Status(ErrorCode::corruption, "stored " + std::string(what) + " is unreadable: " + e.what());
   }
+}
+template <class T>
+Result<T> decode_state(std::string_view bytes, std::string_view what) {
+  T state;
+  REDLINE_RETURN_IF_ERROR(decode_state_into(bytes, what, &state));
+  return state;
 }
 
 template <class T>
@@ -107,10 +114,8 @@ class StateCache {
         if (!create) return static_cast<Slot*>(nullptr);
         found = adopt(fresh(key));
       } else {
-        auto decoded = decode_state<T>(**stored, key);
-        if (!decoded.ok()) return decoded.status();
         auto slot = fresh(key);
-        slot->state = std::move(decoded).value();
+        REDLINE_RETURN_IF_ERROR(decode_state_into(**stored, key, &slot->state));
         found = adopt(std::move(slot));
       }
     }
