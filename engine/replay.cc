@@ -105,11 +105,13 @@ class ChunkQueue {
 
 }  // namespace
 
-Status replay(const EventStore& store, Position from, const EnvelopeVisitor& visitor) {
+Status replay(const EventStore& store, Position from, const EnvelopeVisitor& visitor,
+              const DataWanted& data_wanted) {
   const Position last = store.head().position;
   if (last < from) return Status::Ok();
+  const DataWanted* wanted = data_wanted ? &data_wanted : nullptr;
   ChunkQueue queue;
-  std::thread reader([&store, &queue, from, last] {
+  std::thread reader([&store, &queue, from, last, wanted] {
     Chunk chunk = queue.take_free();
     bool consumer_stopped = false;
     Status scanned = store.scan(from, [&](Position position, std::string_view bytes) {
@@ -118,7 +120,7 @@ Status replay(const EventStore& store, Position from, const EnvelopeVisitor& vis
         chunk.ends.push_back(chunk.bytes.size());
       } else {
         if (chunk.events.size() == chunk.count) chunk.events.emplace_back();
-        Status decoded = decode_envelope_into(bytes, &chunk.events[chunk.count]);
+        Status decoded = decode_envelope_into(bytes, &chunk.events[chunk.count], wanted);
         if (!decoded.ok()) {
           chunk.failure = std::move(decoded);  // handed over with the events before it
           return false;
@@ -145,7 +147,7 @@ Status replay(const EventStore& store, Position from, const EnvelopeVisitor& vis
     for (std::size_t i = 0; i < chunk.count && keep_going; ++i) {
       if (chunk.decoded) {
         keep_going = visitor(chunk.events[i]);
-      } else if (outcome = decode_envelope_into(chunk.raw(i), &envelope); outcome.ok()) {
+      } else if (outcome = decode_envelope_into(chunk.raw(i), &envelope, wanted); outcome.ok()) {
         keep_going = visitor(envelope);
       } else {
         keep_going = false;

@@ -8,6 +8,7 @@
 #include <functional>
 
 #include "engine/event_store.h"
+#include "events/codec.h"
 
 namespace redline {
 
@@ -15,7 +16,10 @@ namespace redline {
 using EnvelopeVisitor = std::function<bool(const Envelope& envelope)>;
 
 // Replays from `from` (inclusive) to the head as of the call. `corruption` names the first
-// event that does not decode; `storage_error` when RocksDB fails.
-Status replay(const EventStore& store, Position from, const EnvelopeVisitor& visitor);
+// event that does not decode; `storage_error` when RocksDB fails. With `data_wanted`, the
+// events it refuses are visited with their data left a default value of their type (their
+// data's bytes are neither decoded nor checked); it may be called on the reader thread.
+Status replay(const EventStore& store, Position from, const EnvelopeVisitor& visitor,
+              const DataWanted& data_wanted = {});
 
 }  // namespace redline

@@ -90,7 +90,7 @@ Result<EnvelopeHeader> decode_header(std::string_view bytes) {
   return header;
 }
 
-Status decode_envelope_into(std::string_view bytes, Envelope* out) {
+Status decode_envelope_into(std::string_view bytes, Envelope* out, const DataWanted* wanted) {
   auto chain = read_chain_fields(bytes);
   if (!chain.ok()) return chain.status();
   out->position = chain->position;
@@ -104,6 +104,10 @@ Status decode_envelope_into(std::string_view bytes, Envelope* out) {
     if (!index) {
       return Status(ErrorCode::corruption, "unknown event type '" + type + "' at position " +
                                                std::to_string(chain->position.value()));
+    }
+    if (wanted != nullptr && !(*wanted)(out->stream, type)) {
+      emplace_default_event(out->data, *index);
+      return Status::Ok();
     }
     // Loading overwrites every field of the current schema, so a value of the same type
     // is reused as is; an older schema starts from defaults so new fields get theirs.

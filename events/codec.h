@@ -25,6 +25,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -56,9 +57,14 @@ Hash encode_envelope(const NewEvent& event, const CommitStamp& stamp, std::strin
 // Full decode: envelope and data, upcast to the current schema of its type.
 Result<Envelope> decode_envelope(std::string_view bytes);
 
+// Whether a reader needs an event's data, from its stream and type name.
+using DataWanted = std::function<bool(std::string_view stream, std::string_view type)>;
+
 // The same into *out, reusing its strings and vectors: the fast path of replays, which
-// decode millions of events into one Envelope. On failure *out is unspecified.
-Status decode_envelope_into(std::string_view bytes, Envelope* out);
+// decode millions of events into one Envelope. On failure *out is unspecified. With
+// `wanted` given and false for this event, only the envelope's own fields are decoded and
+// its data is a default value of its type (the data's bytes are not read, nor checked).
+Status decode_envelope_into(std::string_view bytes, Envelope* out, const DataWanted* wanted = nullptr);
 
 // The fields fixed by offset, read without decoding the body. Fails on a short value.
 struct ChainFields {

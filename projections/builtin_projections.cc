@@ -112,6 +112,10 @@ class HazardStatusProjection final : public HazardFold {
     wants_before_ = false;
   }
   std::string name() const override { return std::string(kHazardStatus); }
+  // The other events count only through their position and occurred_at.
+  bool needs_data(std::string_view stream, std::string_view) const override {
+    return stream.starts_with(kHazardPrefix);
+  }
   // 3: history records are keyed by epoch first (hazard_history.h). 4: states in a fixed
   // layout (internal/hazard_state_format.h).
   std::uint32_t format_version() const override { return 4; }
@@ -229,6 +233,9 @@ class SupervisionBoardProjection final : public Projection {
  public:
   explicit SupervisionBoardProjection(const ProjectionSettings&) {}
   std::string name() const override { return std::string(kSupervisionBoard); }
+  bool needs_data(std::string_view stream, std::string_view) const override {
+    return stream.starts_with(kHazardPrefix);
+  }
   Status apply(const Envelope& event, ProjectionBatch& batch) override {
     auto id = hazard_id_of(event);
     if (!id) return Status::Ok();
@@ -251,6 +258,10 @@ class InstitutionScorecardProjection final : public HazardFold {
   explicit InstitutionScorecardProjection(const ProjectionSettings& settings)
       : HazardFold(settings), cards_(settings.state_cache_entries) {}
   std::string name() const override { return std::string(kInstitutionScorecard); }
+  bool needs_data(std::string_view stream, std::string_view type) const override {
+    return stream.starts_with(kHazardPrefix) || type == DrillRecorded::kTypeName ||
+           type == ResponsibilityLetterSigned::kTypeName || type == ObligationMissed::kTypeName;
+  }
   Status flush(ProjectionBatch& batch) override {
     cards_.flush(batch);
     return HazardFold::flush(batch);
@@ -309,6 +320,9 @@ class CountySummaryProjection final : public HazardFold {
   explicit CountySummaryProjection(const ProjectionSettings& settings)
       : HazardFold(settings), counties_(settings.state_cache_entries) {}
   std::string name() const override { return std::string(kCountySummary); }
+  bool needs_data(std::string_view stream, std::string_view) const override {
+    return stream.starts_with(kHazardPrefix);
+  }
   Status flush(ProjectionBatch& batch) override {
     counties_.flush(batch);
     return HazardFold::flush(batch);

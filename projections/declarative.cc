@@ -89,7 +89,7 @@ class Evaluator {
 
   // What the event adds, if it matches.
   std::optional<Contribution> contribution(const Envelope& event) const {
-    if (!d_.events.contains(std::string(event_type_name(event.data)))) return std::nullopt;
+    if (!d_.events.contains(event_type_name(event.data))) return std::nullopt;
     // Only the event's data when every path is under `data` (the usual case): rendering
     // the whole envelope (hashes, times) was most of the cost.
     nlohmann::ordered_json rendered;
@@ -154,6 +154,9 @@ class DeclarativeProjection final : public Projection {
   explicit DeclarativeProjection(DeclarativeDefinition definition)
       : definition_(std::move(definition)), evaluator_(definition_) {}
   std::string name() const override { return definition_.name; }
+  bool needs_data(std::string_view, std::string_view type) const override {
+    return definition_.events.contains(type);
+  }
 
   Status apply(const Envelope& event, ProjectionBatch& batch) override {
     auto c = evaluator_.contribution(event);
@@ -301,7 +304,7 @@ Result<DeclarativeResult> run_declarative(const EventStore& store,
     auto [it, inserted] = groups.emplace(c->group, increment);
     if (!inserted) it->second = add_values(it->second, increment);
     return true;
-  });
+  }, [&definition](std::string_view, std::string_view type) { return definition.events.contains(type); });
   if (!replayed.ok()) return replayed;
   return DeclarativeResult{definition.name, head, sorted_rows(groups)};
 }

@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <functional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -28,7 +29,7 @@ struct DeclarativeDefinition {
   enum class Bucket { none, day, week, month };
 
   std::string name;
-  std::set<std::string> events;
+  std::set<std::string, std::less<>> events;  // looked up by string_view
   std::vector<std::pair<std::string, nlohmann::json>> where;  // path, expected value
   std::vector<std::string> group_by;
   Measure measure = Measure::count;

@@ -138,7 +138,7 @@ Result<Refolded> refold_after(const ProjectionStore& projections, const ReadPoin
     if (event.position > head) return false;
     if (event.stream.starts_with("hazard-")) touched.push_back(event);
     return true;
-  });
+  }, [](std::string_view stream, std::string_view) { return stream.starts_with("hazard-"); });
   REDLINE_RETURN_IF_ERROR(replayed);
   Refolded refolded;
   std::set<std::string> reported_after;  // no state at the snapshot: nothing to look up

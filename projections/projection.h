@@ -50,6 +50,16 @@ class Projection {
   virtual std::uint32_t format_version() const { return 1; }
   // Folds one event (called for every event, in position order).
   virtual Status apply(const Envelope& event, ProjectionBatch& batch) = 0;
+  // Whether apply() reads the data of events of this stream and type. For an event no
+  // projection being folded needs, the log's reader skips decoding the data: apply() still
+  // gets the event, with every envelope field but its data a default value of its type.
+  // Called from the log's reader thread while apply() runs: it must only look at its
+  // arguments and at what the projection fixed when it was made.
+  virtual bool needs_data(std::string_view stream, std::string_view type) const {
+    (void)stream;
+    (void)type;
+    return true;
+  }
   // Called before the runner writes the batch with the new checkpoint: a projection that
   // keeps decoded state in memory between events writes it here.
   virtual Status flush(ProjectionBatch& batch) {

@@ -304,6 +304,13 @@ Status ProjectionStore::fold(const std::vector<Entry*>& entries, const Projectio
     });
     return Status::Ok();
   };
+  // Only what some projection reads is decoded (the reader thread asks them).
+  const DataWanted data_wanted = [&entries](std::string_view stream, std::string_view type) {
+    for (const Entry* entry : entries) {
+      if (entry->projection->needs_data(stream, type)) return true;
+    }
+    return false;
+  };
   Status replayed = replay(store_, from, [&](const Envelope& event) {
     if (event.position > head) return false;
     for (std::size_t i = 0; i < entries.size(); ++i) {
@@ -322,7 +329,7 @@ Status ProjectionStore::fold(const std::vector<Entry*>& entries, const Projectio
       if (!failed.ok()) return false;
     }
     return true;
-  });
+  }, data_wanted);
   if (failed.ok() && replayed.ok() && pending > 0) failed = write();
   const Status last_write = finish_write();
   if (failed.ok()) failed = last_write;

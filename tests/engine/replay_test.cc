@@ -3,6 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <mutex>
+#include <string>
+#include <utility>
 #include <thread>
 
 #include "events/codec.h"
@@ -117,6 +120,42 @@ TEST(Replay, ASlowVisitorGetsTheSameEventsAndTheSameError) {
   EXPECT_EQ(replayed.code(), ErrorCode::corruption);
   EXPECT_NE(replayed.message().find("position 19000"), std::string::npos) << replayed.message();
   EXPECT_EQ(expected, 19'000u);
+}
+
+// Events the filter refuses keep every envelope field but get a default value of their type
+// as data; the others decode whole. The same whichever thread decodes (a slow visitor).
+TEST(Replay, DecodesTheDataOnlyOfTheEventsAskedFor) {
+  testing::TempDir dir;
+  auto store = open(dir.path());
+  fill(*store, 6000);
+  std::vector<std::pair<std::string, std::string>> asked;
+  std::mutex asked_mutex;
+  const DataWanted wanted = [&](std::string_view stream, std::string_view type) {
+    std::lock_guard lock(asked_mutex);
+    asked.emplace_back(stream, type);
+    return stream == "hazard-H-3" || type == "HazardReported";
+  };
+  for (bool slow : {false, true}) {
+    asked.clear();
+    std::uint64_t expected = 1;
+    ASSERT_TRUE(replay(*store, Position(1), [&](const Envelope& e) {
+      if (slow && e.position.value() == 1) std::this_thread::sleep_for(std::chrono::milliseconds(300));
+      EXPECT_EQ(e.position.value(), expected);
+      const std::string id = "H-" + std::to_string((expected - 1) % 7);
+      EXPECT_EQ(e.stream, "hazard-" + id);
+      if (expected % 2 == 1) {
+        EXPECT_EQ(std::get<HazardReported>(e.data).hazard_id, id);
+      } else {
+        const std::string& note = std::get<RectificationProgressed>(e.data).note;
+        EXPECT_EQ(note, id == "H-3" ? "第" + std::to_string(expected - 1) + "步" : "") << expected;
+      }
+      ++expected;
+      return true;
+    }, wanted).ok());
+    EXPECT_EQ(expected, 6001u);
+    ASSERT_EQ(asked.size(), 6000u) << "asked once per event";
+    EXPECT_EQ(asked[1], std::make_pair(std::string("hazard-H-1"), std::string("RectificationProgressed")));
+  }
 }
 
 }  // namespace
