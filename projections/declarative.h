@@ -7,10 +7,10 @@
 // Thread-compatible.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
-#include <functional>
 #include <set>
 #include <string>
 #include <string_view>
