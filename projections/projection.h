@@ -52,7 +52,7 @@ class Projection {
   virtual Status apply(const Envelope& event, ProjectionBatch& batch) = 0;
   // Whether apply() reads the data of events of this stream and type. For an event no
   // projection being folded needs, the log's reader skips decoding the data: apply() still
-  // gets the event, with every envelope field but its data a default value of its type.
+  // gets the event, with all its envelope fields, and a default value of its type as data.
   // Called from the log's reader thread while apply() runs: it must only look at its
   // arguments and at what the projection fixed when it was made.
   virtual bool needs_data(std::string_view stream, std::string_view type) const {
