@@ -38,11 +38,9 @@ std::string encode_hazard_state(const HazardState& state) { return internal::enc
 
 namespace {
 
-constexpr std::string_view kHazardPrefix = "hazard-";
-
 std::optional<std::string> hazard_id_of(const Envelope& event) {
-  if (!event.stream.starts_with(kHazardPrefix)) return std::nullopt;
-  return event.stream.substr(kHazardPrefix.size());
+  if (!event.stream.starts_with(kHazardStreamPrefix)) return std::nullopt;
+  return event.stream.substr(kHazardStreamPrefix.size());
 }
 
 std::string be64(std::uint64_t value) {
@@ -59,11 +57,15 @@ class HazardFold : public Projection {
   // 2: the fold records what the rules wrote (deadlines armed, misses, escalation steps).
   // 3: states in a fixed layout (internal/hazard_state_format.h).
   std::uint32_t format_version() const override { return 3; }
+  // Hazards' events; a subclass whose on_other() reads other events' data adds those.
+  bool needs_data(std::string_view stream, std::string_view) const override {
+    return stream.starts_with(kHazardStreamPrefix);
+  }
 
   Status apply(const Envelope& event, ProjectionBatch& batch) override {
     const std::string_view stream = event.stream;
-    if (!stream.starts_with(kHazardPrefix)) return on_other(event, batch);
-    key_.assign(kHazardKeyPrefix).append(stream.substr(kHazardPrefix.size()));
+    if (!stream.starts_with(kHazardStreamPrefix)) return on_other(event, batch);
+    key_.assign(kHazardKeyPrefix).append(stream.substr(kHazardStreamPrefix.size()));
     internal::StateCache<HazardState>::Slot* slot;
     REDLINE_ASSIGN(slot, hazards_.slot(batch, key_, /*create=*/true,
                                        /*known_new=*/event.version == StreamVersion(1)));
@@ -112,10 +114,8 @@ class HazardStatusProjection final : public HazardFold {
     wants_before_ = false;
   }
   std::string name() const override { return std::string(kHazardStatus); }
-  // The other events count only through their position and occurred_at.
-  bool needs_data(std::string_view stream, std::string_view) const override {
-    return stream.starts_with(kHazardPrefix);
-  }
+  // Other events count through their position and occurred_at only: HazardFold's
+  // needs_data() serves.
   // 3: history records are keyed by epoch first (hazard_history.h). 4: states in a fixed
   // layout (internal/hazard_state_format.h).
   std::uint32_t format_version() const override { return 4; }
@@ -234,7 +234,7 @@ class SupervisionBoardProjection final : public Projection {
   explicit SupervisionBoardProjection(const ProjectionSettings&) {}
   std::string name() const override { return std::string(kSupervisionBoard); }
   bool needs_data(std::string_view stream, std::string_view) const override {
-    return stream.starts_with(kHazardPrefix);
+    return stream.starts_with(kHazardStreamPrefix);
   }
   Status apply(const Envelope& event, ProjectionBatch& batch) override {
     auto id = hazard_id_of(event);
@@ -259,7 +259,7 @@ class InstitutionScorecardProjection final : public HazardFold {
       : HazardFold(settings), cards_(settings.state_cache_entries) {}
   std::string name() const override { return std::string(kInstitutionScorecard); }
   bool needs_data(std::string_view stream, std::string_view type) const override {
-    return stream.starts_with(kHazardPrefix) || type == DrillRecorded::kTypeName ||
+    return HazardFold::needs_data(stream, type) || type == DrillRecorded::kTypeName ||
            type == ResponsibilityLetterSigned::kTypeName || type == ObligationMissed::kTypeName;
   }
   Status flush(ProjectionBatch& batch) override {
@@ -320,9 +320,6 @@ class CountySummaryProjection final : public HazardFold {
   explicit CountySummaryProjection(const ProjectionSettings& settings)
       : HazardFold(settings), counties_(settings.state_cache_entries) {}
   std::string name() const override { return std::string(kCountySummary); }
-  bool needs_data(std::string_view stream, std::string_view) const override {
-    return stream.starts_with(kHazardPrefix);
-  }
   Status flush(ProjectionBatch& batch) override {
     counties_.flush(batch);
     return HazardFold::flush(batch);

@@ -136,14 +136,14 @@ Result<Refolded> refold_after(const ProjectionStore& projections, const ReadPoin
   std::vector<Envelope> touched;
   Status replayed = replay(projections.events(), start.next(), [&](const Envelope& event) {
     if (event.position > head) return false;
-    if (event.stream.starts_with("hazard-")) touched.push_back(event);
+    if (event.stream.starts_with(kHazardStreamPrefix)) touched.push_back(event);
     return true;
-  }, [](std::string_view stream, std::string_view) { return stream.starts_with("hazard-"); });
+  }, [](std::string_view stream, std::string_view) { return stream.starts_with(kHazardStreamPrefix); });
   REDLINE_RETURN_IF_ERROR(replayed);
   Refolded refolded;
   std::set<std::string> reported_after;  // no state at the snapshot: nothing to look up
   for (const Envelope& event : touched) {
-    auto id = event.stream.substr(7);
+    auto id = event.stream.substr(kHazardStreamPrefix.size());
     if (!refolded.contains(id) && event.version == StreamVersion(1)) reported_after.insert(id);
     refolded.emplace(std::move(id), std::nullopt);
   }
@@ -172,9 +172,7 @@ Result<Refolded> refold_after(const ProjectionStore& projections, const ReadPoin
           stored = std::move(found).value();
         }
         if (!stored) continue;
-        auto decoded = decode_hazard_state(*stored);
-        if (!decoded.ok()) return decoded.status();
-        entry->second = std::move(decoded).value();
+        REDLINE_RETURN_IF_ERROR(decode_hazard_state_into(*stored, &entry->second.emplace()));
       }
       return Status::Ok();
     };
@@ -189,7 +187,7 @@ Result<Refolded> refold_after(const ProjectionStore& projections, const ReadPoin
                               ? event.position <= resolved.position
                               : event.occurred_at <= resolved.time;
     if (!included) continue;
-    auto& state = refolded[event.stream.substr(7)];
+    auto& state = refolded[event.stream.substr(kHazardStreamPrefix.size())];
     if (!state) state.emplace();
     apply(*state, facts_of(event));
   }

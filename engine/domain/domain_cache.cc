@@ -118,7 +118,7 @@ Status DomainCache::visit(const NewEvent& event, const Position* fold_at) {
     if (fold_at != nullptr) fold(*table.find(stream), facts_of(event, *fold_at));
     return Status::Ok();
   };
-  if (stream.starts_with("hazard-")) return update(hazards_);
+  if (stream.starts_with(kHazardStreamPrefix)) return update(hazards_);
   if (stream.starts_with("institution-")) return update(institutions_);
   if (stream.starts_with("unit-")) return update(units_);
   if (stream.starts_with("inspection-")) return update(inspections_);

@@ -17,7 +17,7 @@ std::string with_prefix(std::string_view prefix, std::string_view id) {
 
 std::string unit_stream(std::string_view id) { return with_prefix("unit-", id); }
 std::string institution_stream(std::string_view id) { return with_prefix("institution-", id); }
-std::string hazard_stream(std::string_view id) { return with_prefix("hazard-", id); }
+std::string hazard_stream(std::string_view id) { return with_prefix(kHazardStreamPrefix, id); }
 std::string inspection_stream(std::string_view id) { return with_prefix("inspection-", id); }
 std::string report_stream(std::string_view id) { return with_prefix("report-", id); }
 std::string campaign_stream(std::string_view id) { return with_prefix("campaign-", id); }

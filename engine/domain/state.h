@@ -15,7 +15,8 @@ namespace redline {
 REDLINE_ENUM(HazardPhase, reported, classified, rectifying, submitted, verified, closed,
              dismissed);
 
-// Stream ids (SPEC §2).
+// Stream ids (SPEC §2). A hazard's stream is kHazardStreamPrefix followed by its id.
+inline constexpr std::string_view kHazardStreamPrefix = "hazard-";
 std::string unit_stream(std::string_view id);
 std::string institution_stream(std::string_view id);
 std::string hazard_stream(std::string_view id);

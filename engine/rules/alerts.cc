@@ -9,7 +9,6 @@
 namespace redline {
 namespace {
 
-constexpr std::string_view kHazardPrefix = "hazard-";
 constexpr std::size_t kRememberedHazards = 100'000;
 
 std::string s(std::string_view text) { return std::string(text); }
@@ -36,7 +35,7 @@ Result<const HazardState*> AlertRenderer::hazard_at(const std::string& hazard_id
   }
   HazardAt& at = found->second;
   std::vector<Position> positions;
-  REDLINE_ASSIGN(positions, store_.stream_positions(s(kHazardPrefix) + hazard_id));
+  REDLINE_ASSIGN(positions, store_.stream_positions(s(kHazardStreamPrefix) + hazard_id));
   for (Position p : positions) {
     if (p <= at.position) continue;
     if (p > position) break;
@@ -77,8 +76,8 @@ Result<nlohmann::ordered_json> AlertRenderer::render(const Envelope& event) {
   nlohmann::ordered_json level = nullptr;
   std::string message;
 
-  if (event.stream.starts_with(kHazardPrefix)) {
-    const std::string id = event.stream.substr(kHazardPrefix.size());
+  if (event.stream.starts_with(kHazardStreamPrefix)) {
+    const std::string id = event.stream.substr(kHazardStreamPrefix.size());
     const HazardState* hazard;
     REDLINE_ASSIGN(hazard, hazard_at(id, event.position));
     county = hazard->county;

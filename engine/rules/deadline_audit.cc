@@ -17,7 +17,6 @@
 namespace redline {
 namespace {
 
-constexpr std::string_view kHazardPrefix = "hazard-";
 constexpr std::size_t kDifferencesShown = 10;
 
 std::string describe(const DueItem& item) {
@@ -43,7 +42,7 @@ Result<DeadlineAudit> audit_deadline_index(const EventStore& store, const RulesC
       failed = header.status();
       return false;
     }
-    const bool hazard = header->stream.starts_with(kHazardPrefix);
+    const bool hazard = header->stream.starts_with(kHazardStreamPrefix);
     if (!hazard && header->type != "CampaignStarted") return true;
     auto event = decode_envelope(bytes);
     if (!event.ok()) {
@@ -51,7 +50,7 @@ Result<DeadlineAudit> audit_deadline_index(const EventStore& store, const RulesC
       return false;
     }
     if (hazard) {
-      apply(hazards[header->stream.substr(kHazardPrefix.size())], facts_of(*event));
+      apply(hazards[header->stream.substr(kHazardStreamPrefix.size())], facts_of(*event));
     } else if (const auto* started = std::get_if<CampaignStarted>(&event->data)) {
       for (DueItem& item : campaign_due_items(*started, position)) {
         if (ticked && item.due <= *ticked) continue;  // a tick handled it

@@ -11,7 +11,6 @@
 namespace redline {
 namespace {
 
-constexpr std::string_view kHazardPrefix = "hazard-";
 
 bool contains(const std::vector<DueItem>& items, const DueItem& item) {
   return std::find(items.begin(), items.end(), item) != items.end();
@@ -31,8 +30,8 @@ void stage_effects(StoreTransaction& txn, DomainCache& cache, const RulesConfig&
   std::vector<std::pair<std::string_view, std::vector<DueItem>>> touched;
   Position position = first_position;
   for (const NewEvent& event : events) {
-    if (event.stream.starts_with(kHazardPrefix)) {
-      const std::string_view id = std::string_view(event.stream).substr(kHazardPrefix.size());
+    if (event.stream.starts_with(kHazardStreamPrefix)) {
+      const std::string_view id = std::string_view(event.stream).substr(kHazardStreamPrefix.size());
       const bool seen = std::any_of(touched.begin(), touched.end(),
                                     [&](const auto& entry) { return entry.first == id; });
       if (!seen) {

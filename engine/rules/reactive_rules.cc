@@ -17,7 +17,6 @@ NewEvent rule_event(std::string stream, Event data, Timestamp occurred_at, std::
 
 namespace {
 
-constexpr std::string_view kHazardPrefix = "hazard-";
 
 Timestamp days_after(Timestamp at, std::int32_t days) {
   return Timestamp(at.value() + std::int64_t{days} * kMillisPerDay);
@@ -33,7 +32,7 @@ class Scratch {
     auto found = hazards_.find(stream);
     if (found != hazards_.end()) return &found->second;
     const HazardState* cached;
-    REDLINE_ASSIGN(cached, cache_.hazard(std::string_view(stream).substr(kHazardPrefix.size())));
+    REDLINE_ASSIGN(cached, cache_.hazard(std::string_view(stream).substr(kHazardStreamPrefix.size())));
     return &hazards_.emplace(stream, *cached).first->second;
   }
 
@@ -148,7 +147,7 @@ Result<std::vector<NewEvent>> with_reactive_rules(std::vector<NewEvent> decision
     out.push_back(std::move(event));
     const NewEvent& placed = out.back();
     triggered.clear();
-    if (placed.stream.starts_with(kHazardPrefix)) {
+    if (placed.stream.starts_with(kHazardStreamPrefix)) {
       HazardState* hazard;
       REDLINE_ASSIGN(hazard, scratch.hazard(placed.stream));
       apply(*hazard, facts_of(placed, position));
@@ -160,7 +159,7 @@ Result<std::vector<NewEvent>> with_reactive_rules(std::vector<NewEvent> decision
     }
     for (NewEvent& consequence : triggered) {
       const Position at(first_position.value() + out.size());
-      if (consequence.stream.starts_with(kHazardPrefix)) {
+      if (consequence.stream.starts_with(kHazardStreamPrefix)) {
         HazardState* hazard;
         REDLINE_ASSIGN(hazard, scratch.hazard(consequence.stream));
         apply(*hazard, facts_of(consequence, at));
