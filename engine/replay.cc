@@ -1,5 +1,6 @@
 #include "engine/replay.h"
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <deque>
@@ -106,7 +107,7 @@ class ChunkQueue {
 }  // namespace
 
 Status replay(const EventStore& store, Position from, const EnvelopeVisitor& visitor,
-              const DataWanted& data_wanted) {
+              const DataWanted& data_wanted, const EnvelopeHint& hint) {
   const Position last = store.head().position;
   if (last < from) return Status::Ok();
   const DataWanted* wanted = data_wanted ? &data_wanted : nullptr;
@@ -140,18 +141,42 @@ Status replay(const EventStore& store, Position from, const EnvelopeVisitor& vis
   });
 
   Status outcome;
-  Envelope envelope;  // for raw chunks, reused
+  // Raw chunks are decoded kReplayLookahead events ahead of the visit when there is a hint
+  // to show them to, into a ring of envelopes reused from chunk to chunk.
+  const std::size_t ahead = hint ? kReplayLookahead : 0;
+  std::vector<Envelope> ring(ahead + 1);
   Chunk chunk;
   bool keep_going = true;
   while (keep_going && queue.pop(&chunk)) {
-    for (std::size_t i = 0; i < chunk.count && keep_going; ++i) {
-      if (chunk.decoded) {
-        keep_going = visitor(chunk.events[i]);
-      } else if (outcome = decode_envelope_into(chunk.raw(i), &envelope, wanted); outcome.ok()) {
-        keep_going = visitor(envelope);
-      } else {
-        keep_going = false;
+    // The event `i` of the chunk, decoded (a raw chunk's into the ring); nullptr with
+    // `outcome` set when it does not decode.
+    std::size_t decoded_to = 0;  // raw chunks: events before this one are in the ring
+    auto decoded = [&](std::size_t i) -> const Envelope* {
+      if (chunk.decoded) return &chunk.events[i];
+      Envelope& slot = ring[i % ring.size()];
+      if (i == decoded_to) {
+        if (outcome = decode_envelope_into(chunk.raw(i), &slot, wanted); !outcome.ok()) return nullptr;
+        ++decoded_to;
       }
+      return &slot;
+    };
+    // Shows the events [shown, up_to) of the chunk to the hint; stops at one that does not
+    // decode (its visit reports it).
+    std::size_t shown = 0;
+    auto show_until = [&](std::size_t up_to) {
+      for (; shown < std::min(up_to, chunk.count); ++shown) {
+        const Envelope* event = decoded(shown);
+        if (event == nullptr) {
+          shown = chunk.count;  // no more hints in this chunk
+          break;
+        }
+        hint(*event);
+      }
+    };
+    for (std::size_t i = 0; i < chunk.count && keep_going; ++i) {
+      if (ahead > 0) show_until(i + ahead + 1);
+      const Envelope* event = decoded(i);  // one that failed ahead fails again here
+      keep_going = event != nullptr && visitor(*event);
     }
     if (keep_going && !chunk.failure.ok()) {
       outcome = chunk.failure;

@@ -5,17 +5,63 @@
 //   claims more bytes than remain and any bool that is not 0 or 1. Stored bytes may be
 //   damaged or hostile (a Kafka topic, a disk fault); cereal's own BinaryInputArchive would
 //   first allocate whatever a corrupted length says.
+// Both keep the class versions cereal writes once per archive (the first time a versioned
+// type appears) in a small inline list instead of cereal's node-based hash containers and
+// global registry: an archive lives for one event, and those cost two allocations and a
+// lock per event and per versioned type (see the specializations at the end).
 // One archive per encode or decode; not thread-safe.
 #pragma once
 
 #include <cereal/cereal.hpp>
 
+#include <array>
+#include <cstdint>
 #include <cstring>
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <vector>
 
 namespace redline {
+
+namespace internal {
+
+// A distinct address per type, with no static initialisation guard to check.
+template <class T>
+inline constexpr char kVersionedTypeKey = 0;
+
+// The versioned types an archive has met, with the version of each (the one written, or
+// the one read). Lookups are linear: an event holds a handful of versioned types.
+class ArchiveVersions {
+ public:
+  const std::uint32_t* find(const void* type) const {
+    for (std::size_t i = 0; i < inline_count_; ++i) {
+      if (inline_[i].type == type) return &inline_[i].version;
+    }
+    for (const auto& entry : spilled_) {
+      if (entry.type == type) return &entry.version;
+    }
+    return nullptr;
+  }
+  void add(const void* type, std::uint32_t version) {
+    if (inline_count_ < inline_.size()) {
+      inline_[inline_count_++] = Entry{type, version};
+    } else {
+      spilled_.push_back(Entry{type, version});
+    }
+  }
+
+ private:
+  struct Entry {
+    const void* type;
+    std::uint32_t version;
+  };
+  std::array<Entry, 8> inline_{};
+  std::size_t inline_count_ = 0;
+  std::vector<Entry> spilled_;  // past eight types: never seen in one event
+};
+
+}  // namespace internal
 
 class StringOutputArchive
     : public cereal::OutputArchive<StringOutputArchive, cereal::AllowEmptyClassElision> {
@@ -28,8 +74,11 @@ class StringOutputArchive
     out_->append(static_cast<const char*>(data), size);
   }
 
+  internal::ArchiveVersions& versions() { return versions_; }
+
  private:
   std::string* out_;
+  internal::ArchiveVersions versions_;
 };
 
 template <class T>
@@ -79,6 +128,7 @@ class BoundedInputArchive
   }
 
   std::size_t remaining() const { return remaining_; }
+  internal::ArchiveVersions& versions() { return versions_; }
 
  private:
   [[noreturn]] __attribute__((noinline, cold)) void throw_short(std::size_t size) const {
@@ -88,6 +138,7 @@ class BoundedInputArchive
 
   const char* next_;
   std::size_t remaining_;
+  internal::ArchiveVersions versions_;
 };
 
 template <class T>
@@ -125,6 +176,42 @@ void CEREAL_LOAD_FUNCTION_NAME(BoundedInputArchive& archive, cereal::BinaryData<
 }
 
 }  // namespace redline
+
+// cereal's own registerClassVersion / loadClassVersion, for these two archives only, with
+// the same bytes: a type's version is written (read) the first time the archive meets the
+// type. The written version is the type's CEREAL_CLASS_VERSION, as cereal's registry gives
+// when each type has one declaration. Declared before any use of either archive can
+// instantiate cereal's generic versions.
+namespace cereal {
+
+template <>
+template <class T>
+inline std::uint32_t
+OutputArchive<redline::StringOutputArchive, AllowEmptyClassElision>::registerClassVersion() {
+  const void* type = &redline::internal::kVersionedTypeKey<T>;
+  const std::uint32_t version = detail::Version<T>::version;
+  auto& versions = self->versions();
+  if (versions.find(type) == nullptr) {
+    versions.add(type, version);
+    process(make_nvp<redline::StringOutputArchive>("cereal_class_version", version));
+  }
+  return version;
+}
+
+template <>
+template <class T>
+inline std::uint32_t
+InputArchive<redline::BoundedInputArchive, AllowEmptyClassElision>::loadClassVersion() {
+  const void* type = &redline::internal::kVersionedTypeKey<T>;
+  auto& versions = self->versions();
+  if (const std::uint32_t* known = versions.find(type)) return *known;
+  std::uint32_t version = 0;
+  process(make_nvp<redline::BoundedInputArchive>("cereal_class_version", version));
+  versions.add(type, version);
+  return version;
+}
+
+}  // namespace cereal
 
 CEREAL_REGISTER_ARCHIVE(redline::StringOutputArchive)
 CEREAL_REGISTER_ARCHIVE(redline::BoundedInputArchive)

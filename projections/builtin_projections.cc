@@ -76,6 +76,13 @@ class HazardFold : public Projection {
     return on_hazard(*slot, existed ? &before_ : nullptr, batch);
   }
 
+  void prefetch(const Envelope& upcoming) override {
+    const std::string_view stream = upcoming.stream;
+    if (!stream.starts_with(kHazardStreamPrefix)) return;
+    upcoming_key_.assign(kHazardKeyPrefix).append(stream.substr(kHazardStreamPrefix.size()));
+    hazards_.prefetch_key(upcoming_key_);
+  }
+
   Status flush(ProjectionBatch& batch) override {
     hazards_.flush(batch);
     return Status::Ok();
@@ -100,7 +107,8 @@ class HazardFold : public Projection {
   HazardState before_;
 
  private:
-  std::string key_;  // the current event's hazard key, reused
+  std::string key_;           // the current event's hazard key, reused
+  std::string upcoming_key_;  // the hinted event's
 };
 
 // hazard_status, with its history snapshots (hazard_history.h).

@@ -60,6 +60,10 @@ class Projection {
     (void)type;
     return true;
   }
+  // A hint: `upcoming` will be applied soon (the runner shows each event some way ahead of
+  // applying it, on the thread that applies). A projection may ask for the memory apply()
+  // will touch, so that it arrives meanwhile; it must not change what apply() does.
+  virtual void prefetch(const Envelope& upcoming) { (void)upcoming; }
   // Called before the runner writes the batch with the new checkpoint: a projection that
   // keeps decoded state in memory between events writes it here.
   virtual Status flush(ProjectionBatch& batch) {

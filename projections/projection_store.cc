@@ -311,6 +311,11 @@ Status ProjectionStore::fold(const std::vector<Entry*>& entries, const Projectio
     }
     return false;
   };
+  const EnvelopeHint hint = [&entries](const Envelope& upcoming) {
+    for (Entry* entry : entries) {
+      if (upcoming.position > entry->checkpoint) entry->projection->prefetch(upcoming);
+    }
+  };
   Status replayed = replay(store_, from, [&](const Envelope& event) {
     if (event.position > head) return false;
     for (std::size_t i = 0; i < entries.size(); ++i) {
@@ -329,7 +334,7 @@ Status ProjectionStore::fold(const std::vector<Entry*>& entries, const Projectio
       if (!failed.ok()) return false;
     }
     return true;
-  }, data_wanted);
+  }, data_wanted, hint);
   if (failed.ok() && replayed.ok() && pending > 0) failed = write();
   const Status last_write = finish_write();
   if (failed.ok()) failed = last_write;

@@ -5,12 +5,11 @@
 #pragma once
 
 #include <algorithm>
+#include <array>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <tsl/robin_map.h>
 
 #include <cereal/types/map.hpp>
 #include <cereal/types/optional.hpp>
@@ -19,6 +18,7 @@
 
 #include "events/archives.h"
 #include "projections/internal/key_order.h"
+#include "projections/internal/slot_index.h"
 #include "projections/projection.h"
 
 namespace redline::internal {
@@ -98,26 +98,10 @@ class StateCache {
   // Marked dirty: it is written back on flush.
   Result<Slot*> slot(ProjectionBatch& batch, std::string_view key, bool create, bool known_new = false) {
     const std::size_t hash = Hash()(key);
-    Slot* found = nullptr;
-    if (auto it = current_.find(key, hash); it != current_.end()) {
-      found = it->second.get();
-    } else if (auto old = previous_.find(key, hash); old != previous_.end()) {
-      std::unique_ptr<Slot> moved = std::move(old.value());
-      previous_.erase(old);
-      found = adopt(std::move(moved));
-    } else if (known_new) {
-      found = adopt(fresh(key));
-    } else {
-      auto stored = batch.get(key);
-      if (!stored.ok()) return stored.status();
-      if (!stored->has_value()) {
-        if (!create) return static_cast<Slot*>(nullptr);
-        found = adopt(fresh(key));
-      } else {
-        auto slot = fresh(key);
-        REDLINE_RETURN_IF_ERROR(decode_state_into(**stored, key, &slot->state));
-        found = adopt(std::move(slot));
-      }
+    Slot* found = current_.find(key, hash);
+    if (found == nullptr) {
+      REDLINE_ASSIGN(found, find_elsewhere(batch, key, hash, create, known_new));
+      if (found == nullptr) return found;
     }
     if (!found->dirty) {
       found->dirty = true;
@@ -125,10 +109,26 @@ class StateCache {
     }
     return found;
   }
+  // A hint that `key` will be looked up soon (a fold calls it for the event some way
+  // ahead of the one it applies): asks for the buckets its lookup starts at now, and for
+  // the slot of the key hinted kSlotStage hints ago, whose buckets should have arrived by
+  // now. Changes nothing a lookup returns.
+  void prefetch_key(std::string_view key) {
+    const std::size_t hash = Hash()(key);
+    current_.prefetch_bucket(hash);
+    previous_.prefetch_bucket(hash);
+    std::size_t& hinted = hinted_[hints_++ % hinted_.size()];
+    if (hints_ > hinted_.size()) {
+      const Slot* slot = current_.peek(hinted);
+      if (slot == nullptr) slot = previous_.peek(hinted);
+      if (slot != nullptr) prefetch_slot(slot);
+    }
+    hinted = hash;
+  }
   // Asks for a slot's memory ahead of a loop reaching it.
   static void prefetch_slot(const Slot* slot) {
     const char* bytes = reinterpret_cast<const char*>(slot);
-    for (std::size_t offset = 0; offset < sizeof(Slot); offset += 64) prefetch(bytes + offset);
+    for (std::size_t offset = 0; offset < sizeof(Slot); offset += 64) internal::prefetch(bytes + offset);
   }
 
   Result<T*> get(ProjectionBatch& batch, std::string_view key, bool create, bool known_new = false) {
@@ -159,10 +159,8 @@ class StateCache {
       // those): they join the younger one. A dropped state was written by an earlier flush
       // than this one (it was not touched since it aged), so a runner that writes batches
       // in the background need only finish the previous batch before reads resume.
-      Map survivors;
-      for (auto it = previous_.begin(); it != previous_.end(); ++it) {
-        if (it->second->marked) survivors.insert(typename Map::value_type(it->first, std::move(it.value())));
-      }
+      Index survivors;
+      previous_.drain(&survivors, [](const Slot& slot) { return slot.marked; });
       previous_ = std::move(current_);
       current_ = std::move(survivors);
     }
@@ -172,30 +170,42 @@ class StateCache {
     current_.clear();
     previous_.clear();
     dirty_.clear();
+    hints_ = 0;
   }
 
  private:
   using Hash = std::hash<std::string_view>;
-  // Keys are views of their slots' own keys; the stored hashes spare most key comparisons.
-  using Map = tsl::robin_map<std::string_view, std::unique_ptr<Slot>, Hash, std::equal_to<std::string_view>,
-                             std::allocator<std::pair<std::string_view, std::unique_ptr<Slot>>>,
-                             /*StoreHash=*/true>;
+  using Index = SlotIndex<Slot>;
+  // How many hints pass between asking for a key's buckets and for its slot.
+  static constexpr std::size_t kSlotStage = 8;
 
   static std::unique_ptr<Slot> fresh(std::string_view key) {
     auto slot = std::make_unique<Slot>();
     slot->key.assign(key);
     return slot;
   }
-  Slot* adopt(std::unique_ptr<Slot> slot) {
-    Slot* raw = slot.get();
-    current_.insert(typename Map::value_type(std::string_view(raw->key), std::move(slot)));
-    return raw;
+  // A key not in the younger generation: from the older one, else from the batch.
+  Result<Slot*> find_elsewhere(ProjectionBatch& batch, std::string_view key, std::size_t hash, bool create,
+                               bool known_new) {
+    if (auto old = previous_.take(key, hash)) return current_.insert(std::move(old), hash);
+    if (known_new) return current_.insert(fresh(key), hash);
+    auto stored = batch.get(key);
+    if (!stored.ok()) return stored.status();
+    if (!stored->has_value()) {
+      if (!create) return static_cast<Slot*>(nullptr);
+      return current_.insert(fresh(key), hash);
+    }
+    auto slot = fresh(key);
+    REDLINE_RETURN_IF_ERROR(decode_state_into(**stored, key, &slot->state));
+    return current_.insert(std::move(slot), hash);
   }
 
   std::size_t limit_;
-  Map current_;
-  Map previous_;
+  Index current_;
+  Index previous_;
   std::vector<Slot*> dirty_;  // slots of current_
+  std::array<std::size_t, kSlotStage> hinted_{};  // the last hints' hashes, a ring
+  std::size_t hints_ = 0;
 };
 
 }  // namespace redline::internal

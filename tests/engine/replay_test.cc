@@ -166,5 +166,48 @@ TEST(Replay, DecodesTheDataOnlyOfTheEventsAskedFor) {
   }
 }
 
+// The hint sees every event once, in order, before its visit and at most kReplayLookahead
+// visits ahead of it; whichever thread decodes (a slow visitor), and up to an undecodable
+// event, which still ends the replay at its position.
+TEST(Replay, ShowsEachEventToTheHintAheadOfItsVisit) {
+  testing::TempDir dir;
+  {
+    auto store = open(dir.path());
+    fill(*store, 9000);
+  }
+  {
+    testing::RawRocksDb raw(dir.path());
+    raw.put_log(8500, raw.get_log(8500).substr(0, 60) + std::string(40, '\xff'));
+  }
+  auto store = open(dir.path());
+  for (bool slow : {false, true}) {
+    std::vector<std::uint64_t> shown;
+    std::uint64_t visited = 0;
+    std::size_t most_ahead = 0;
+    const EnvelopeHint hint = [&](const Envelope& upcoming) {
+      EXPECT_EQ(upcoming.position.value(), shown.size() + 1);
+      // The hint sees the decoded event, data included.
+      if (upcoming.position.value() % 2 == 0) {
+        EXPECT_EQ(std::get<RectificationProgressed>(upcoming.data).note,
+                  "第" + std::to_string(upcoming.position.value() - 1) + "步");
+      }
+      shown.push_back(upcoming.position.value());
+    };
+    Status replayed = replay(*store, Position(1), [&](const Envelope& e) {
+      if (slow && e.position.value() == 1) std::this_thread::sleep_for(std::chrono::milliseconds(300));
+      EXPECT_EQ(e.position.value(), visited + 1);
+      EXPECT_GE(shown.size(), e.position.value()) << "visited before it was shown";
+      most_ahead = std::max(most_ahead, shown.size() - e.position.value());
+      visited = e.position.value();
+      return true;
+    }, {}, hint);
+    EXPECT_EQ(replayed.code(), ErrorCode::corruption) << slow;
+    EXPECT_NE(replayed.message().find("position 8500"), std::string::npos) << replayed.message();
+    EXPECT_EQ(visited, 8499u) << slow;
+    EXPECT_EQ(shown.size(), 8499u) << slow;
+    EXPECT_EQ(most_ahead, kReplayLookahead) << slow;
+  }
+}
+
 }  // namespace
 }  // namespace redline
