@@ -1,7 +1,8 @@
 #include "events/event_types.h"
 
 #include <array>
-#include <unordered_map>
+#include <cstdint>
+#include <vector>
 #include <utility>
 
 namespace redline {
@@ -21,14 +22,24 @@ auto make_names(std::index_sequence<I...>) {
 
 constexpr auto kIndices = std::make_index_sequence<std::variant_size_v<Event>>();
 
-const auto& type_index_by_name() {
-  static const auto index = [] {
-    std::unordered_map<std::string_view, std::size_t> by_name;
-    const auto names = make_names(kIndices);
-    for (std::size_t i = 0; i < names.size(); ++i) by_name.emplace(names[i], i);
-    return by_name;
+// The type names by length: a decode looks its event's type up, and comparing the few names
+// of its length costs a third of hashing it into a map.
+struct TypeNamesByLength {
+  static constexpr std::size_t kLongest = 64;
+  std::array<std::string_view, std::variant_size_v<Event>> names;
+  std::array<std::vector<std::uint8_t>, kLongest + 1> of_length;  // indices into names
+};
+
+const TypeNamesByLength& type_names_by_length() {
+  static const TypeNamesByLength table = [] {
+    TypeNamesByLength built;
+    built.names = make_names(kIndices);
+    for (std::size_t i = 0; i < built.names.size(); ++i) {
+      built.of_length.at(built.names[i].size()).push_back(static_cast<std::uint8_t>(i));
+    }
+    return built;
   }();
-  return index;
+  return table;
 }
 
 }  // namespace
@@ -44,10 +55,12 @@ std::uint32_t current_schema(const Event& event) {
 }
 
 std::optional<std::size_t> event_type_index(std::string_view type_name) {
-  const auto& by_name = type_index_by_name();
-  auto found = by_name.find(type_name);
-  if (found == by_name.end()) return std::nullopt;
-  return found->second;
+  const auto& table = type_names_by_length();
+  if (type_name.size() > TypeNamesByLength::kLongest) return std::nullopt;
+  for (const std::uint8_t i : table.of_length[type_name.size()]) {
+    if (table.names[i] == type_name) return i;
+  }
+  return std::nullopt;
 }
 
 void emplace_default_event(Event& event, std::size_t index) {

@@ -20,6 +20,20 @@ std::string encode(const NewEvent& event, Position position, Hash prev = {}) {
   return bytes;
 }
 
+TEST(Codec, FindsEachEventTypeByNameAndNothingElse) {
+  for (const auto& data : testing::one_of_every_type()) {
+    const std::string_view name = event_type_name(data);
+    EXPECT_EQ(event_type_index(name), std::optional<std::size_t>(data.index())) << name;
+    EXPECT_EQ(event_type_index(std::string(name) + "s"), std::nullopt) << name;
+    EXPECT_EQ(event_type_index(name.substr(0, name.size() - 1)), std::nullopt) << name;
+    std::string other_case(name);
+    other_case[0] = static_cast<char>(other_case[0] + ('a' - 'A'));
+    EXPECT_EQ(event_type_index(other_case), std::nullopt) << name;
+  }
+  EXPECT_EQ(event_type_index(""), std::nullopt);
+  EXPECT_EQ(event_type_index(std::string(500, 'H')), std::nullopt);
+}
+
 TEST(Codec, EveryEventTypeRoundTripsThroughBytesAndJson) {
   const auto events = testing::one_of_every_type();
   std::set<std::string> types;
