@@ -6,6 +6,7 @@
 
 #include "engine/store_layout.h"
 #include "projections/hazard_history.h"
+#include "projections/internal/key_order.h"
 #include "projections/internal/hazard_state_format.h"
 #include "projections/internal/state_cache.h"
 
@@ -210,12 +211,17 @@ class HazardStatusProjection final : public HazardFold {
       }
     }
     loaded_pending_.clear();
+    // In key order: a write of many snapshots then reaches the runner as a few sorted runs,
+    // which it merges instead of sorting (internal/key_order.h).
+    in_order_.clear();
+    for (Slot* slot : pending_) in_order_.push_back({{}, slot->key, slot});
+    internal::sort_by_key(&in_order_, [](const Slot*, const Slot*) { return false; });  // keys are unique
     std::string key, encoded;
-    for (std::size_t i = 0; i < pending_.size(); ++i) {
-      if (i + internal::kPrefetchAhead < pending_.size()) {
-        internal::StateCache<HazardState>::prefetch_slot(pending_[i + internal::kPrefetchAhead]);
+    for (std::size_t i = 0; i < in_order_.size(); ++i) {
+      if (i + internal::kPrefetchAhead < in_order_.size()) {
+        internal::StateCache<HazardState>::prefetch_slot(in_order_[i + internal::kPrefetchAhead].item);
       }
-      Slot* slot = pending_[i];
+      Slot* slot = in_order_[i].item;
       slot->marked = false;
       key = history::history_key(hazard_id_of_key(slot->key), position, epoch_length_);
       internal::encode_state_into(slot->state, &encoded);
@@ -231,6 +237,7 @@ class HazardStatusProjection final : public HazardFold {
   std::uint64_t epoch_length_;               // of the stored records
   std::uint64_t configured_epoch_length_;    // for a fresh start
   std::vector<Slot*> pending_;               // marked: changed since the last snapshot
+  std::vector<internal::KeyedItem<Slot*>> in_order_;  // pending_ sorted, reused
   std::vector<std::string> loaded_pending_;  // ids a previous process left pending
   bool loaded_ = false;
   Timestamp max_occurred_{0};

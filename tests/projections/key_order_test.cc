@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <random>
 #include <string>
 
@@ -33,6 +34,38 @@ TEST(KeyOrder, SortsLikeTheKeysBytesWithTiesInTheirGivenOrder) {
       EXPECT_TRUE(internal::same_key(items[i - 1], items[i]));
     } else {
       EXPECT_FALSE(internal::same_key(items[i - 1], items[i]));
+    }
+  }
+}
+
+// Items arriving as a few ascending runs (merged, not sorted) come out the same: in key
+// order, ties in their given order whichever runs they were in.
+TEST(KeyOrder, MergesAFewSortedRunsIntoTheSameOrder) {
+  std::mt19937 random(11);
+  for (const std::size_t runs : {2u, 3u, 7u, 25u, 64u, 65u, 300u}) {
+    std::vector<std::vector<std::string>> run_keys(runs);
+    std::size_t order = 0;
+    std::vector<internal::KeyedItem<std::size_t>> items;
+    std::vector<std::string> storage;
+    storage.reserve(runs * 200);
+    for (auto& keys : run_keys) {
+      for (int i = 0; i < 150; ++i) {
+        keys.push_back(std::string("hazard_status\0hist/", 19) + "H-" + std::to_string(random() % 400));
+      }
+      std::sort(keys.begin(), keys.end());
+      for (const auto& key : keys) {
+        storage.push_back(key);
+        items.push_back({{}, storage.back(), order++});
+      }
+    }
+    auto expected = items;
+    std::stable_sort(expected.begin(), expected.end(),
+                     [](const auto& a, const auto& b) { return a.key < b.key; });
+    internal::sort_by_key(&items, [](std::size_t a, std::size_t b) { return a < b; });
+    ASSERT_EQ(items.size(), expected.size());
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      ASSERT_EQ(items[i].key, expected[i].key) << runs << " runs, item " << i;
+      ASSERT_EQ(items[i].item, expected[i].item) << runs << " runs, item " << i;
     }
   }
 }
