@@ -105,7 +105,7 @@ Status decode_envelope_into(std::string_view bytes, Envelope* out, const DataWan
       return Status(ErrorCode::corruption, "unknown event type '" + type + "' at position " +
                                                std::to_string(chain->position.value()));
     }
-    if (wanted != nullptr && !(*wanted)(out->stream, type)) {
+    if (wanted != nullptr && !(*wanted)(*out, type)) {
       emplace_default_event(out->data, *index);
       return Status::Ok();
     }

@@ -57,8 +57,9 @@ Hash encode_envelope(const NewEvent& event, const CommitStamp& stamp, std::strin
 // Full decode: envelope and data, upcast to the current schema of its type.
 Result<Envelope> decode_envelope(std::string_view bytes);
 
-// Whether a reader needs an event's data, from its stream and type name.
-using DataWanted = std::function<bool(std::string_view stream, std::string_view type)>;
+// Whether a reader needs an event's data, from its envelope (every field but the data, which
+// is not decoded yet) and its type name.
+using DataWanted = std::function<bool(const Envelope& envelope, std::string_view type)>;
 
 // The same into *out, reusing its strings and vectors: the fast path of replays, which
 // decode millions of events into one Envelope. On failure *out is unspecified. With

@@ -304,7 +304,7 @@ Result<DeclarativeResult> run_declarative(const EventStore& store,
     auto [it, inserted] = groups.emplace(c->group, increment);
     if (!inserted) it->second = add_values(it->second, increment);
     return true;
-  }, [&definition](std::string_view, std::string_view type) {
+  }, [&definition](const Envelope&, std::string_view type) {
     return definition.events.contains(type);  // the other events' data is never read
   });
   if (!replayed.ok()) return replayed;

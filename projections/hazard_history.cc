@@ -2,9 +2,12 @@
 
 #include <rocksdb/db.h>
 
+#include <algorithm>
 #include <future>
-#include <set>
+#include <memory>
 #include <span>
+#include <unordered_map>
+#include <vector>
 
 #include "engine/replay.h"
 #include "engine/store_layout.h"
@@ -126,72 +129,87 @@ Result<Position> last_position_known_at(const EventStore& store, Timestamp time)
 
 namespace {
 
-using Refolded = std::map<std::string, std::optional<HazardState>>;
+// A hazard touched after the snapshot, and its state at the point (none: it did not exist).
+struct Touched {
+  std::string id;
+  bool reported_after = false;  // its first event is after the snapshot: no state there
+  std::optional<HazardState> state;
+};
+using Refolded = std::vector<Touched>;
 
 // Every hazard touched after the snapshot: its state at the snapshot, then the events after
-// it that the point includes (nullopt: it did not exist at the point). The history lookups
-// go in id order, so they read the history keys front to back instead of at random.
+// it that the point includes. Events are matched to their hazard through a hash map, and
+// only the included ones are kept; the history lookups go in id order, so they read the
+// history keys front to back instead of at random.
 Result<Refolded> refold_after(const ProjectionStore& projections, const ReadPoint& resolved,
                               Position start, Position head) {
-  std::vector<Envelope> touched;
+  Refolded touched;
+  std::unordered_map<std::string, std::size_t, internal::StringHash, std::equal_to<>> index_of;
+  std::vector<std::pair<std::size_t, Envelope>> included;  // (hazard, event), in log order
+  auto includes = [&resolved](const Envelope& event) {
+    return resolved.kind == ReadPoint::Kind::position ? event.position <= resolved.position
+                                                      : event.occurred_at <= resolved.time;
+  };
   Status replayed = replay(projections.events(), start.next(), [&](const Envelope& event) {
     if (event.position > head) return false;
-    if (event.stream.starts_with(kHazardStreamPrefix)) touched.push_back(event);
+    if (!event.stream.starts_with(kHazardStreamPrefix)) return true;
+    const std::string_view id = std::string_view(event.stream).substr(kHazardStreamPrefix.size());
+    auto found = index_of.find(id);
+    if (found == index_of.end()) {
+      found = index_of.emplace(std::string(id), touched.size()).first;
+      touched.push_back(Touched{std::string(id), event.version == StreamVersion(1), std::nullopt});
+    }
+    if (includes(event)) included.emplace_back(found->second, event);
     return true;
-  }, [](std::string_view stream, std::string_view) { return stream.starts_with(kHazardStreamPrefix); });
+  }, [&includes](const Envelope& envelope, std::string_view) {
+    // Events after the point only name a hazard touched since the snapshot.
+    return envelope.stream.starts_with(kHazardStreamPrefix) && includes(envelope);
+  });
   REDLINE_RETURN_IF_ERROR(replayed);
-  Refolded refolded;
-  std::set<std::string> reported_after;  // no state at the snapshot: nothing to look up
-  for (const Envelope& event : touched) {
-    auto id = event.stream.substr(kHazardStreamPrefix.size());
-    if (!refolded.contains(id) && event.version == StreamVersion(1)) reported_after.insert(id);
-    refolded.emplace(std::move(id), std::nullopt);
-  }
   if (start > Position(0)) {
     auto epoch_record = projections.get(kHazardStatus, history::kEpochKey);
     if (!epoch_record.ok()) return epoch_record.status();
     std::uint64_t epoch_length;
     REDLINE_ASSIGN(epoch_length, history::read_epoch_length(*epoch_record));
     const std::uint64_t start_epoch = history::history_epoch(start, epoch_length);
-    std::vector<Refolded::value_type*> wanted;
-    for (auto& entry : refolded) {
-      if (!reported_after.contains(entry.first)) wanted.push_back(&entry);
+    std::vector<Touched*> wanted;
+    for (auto& hazard : touched) {
+      if (!hazard.reported_after) wanted.push_back(&hazard);
     }
+    std::sort(wanted.begin(), wanted.end(), [](const Touched* a, const Touched* b) { return a->id < b->id; });
     // Each hazard's latest record at or before the snapshot: in the snapshot's epoch, else
     // in the last earlier epoch that has one. Two threads, each over half the ids in order.
-    auto look_up = [&](std::span<Refolded::value_type*> part) -> Status {
-      auto history_reader = projections.floor_reader(kHazardStatus);
-      for (auto* entry : part) {
+    auto look_up = [&](std::span<Touched*> part) -> Status {
+      // One reader per epoch, so that each moves forward through its epoch's records.
+      std::vector<std::unique_ptr<ProjectionStore::FloorReader>> readers(start_epoch + 1);
+      for (Touched* hazard : part) {
         std::optional<std::string> stored;
         for (std::uint64_t epoch = start_epoch + 1; epoch-- > 0 && !stored;) {
-          const std::string prefix = history::history_prefix(entry->first, epoch);
+          const std::string prefix = history::history_prefix(hazard->id, epoch);
           std::string floor_key = prefix;
           layout::append_u64_be(&floor_key, epoch == start_epoch ? start.value() : ~std::uint64_t{0});
-          auto found = history_reader->floor(floor_key, prefix);
+          if (!readers[epoch]) readers[epoch] = projections.floor_reader(kHazardStatus);
+          auto found = readers[epoch]->floor(floor_key, prefix);
           if (!found.ok()) return found.status();
           stored = std::move(found).value();
         }
         if (!stored) continue;
-        REDLINE_RETURN_IF_ERROR(decode_hazard_state_into(*stored, &entry->second.emplace()));
+        REDLINE_RETURN_IF_ERROR(decode_hazard_state_into(*stored, &hazard->state.emplace()));
       }
       return Status::Ok();
     };
-    const std::span<Refolded::value_type*> all(wanted);
+    const std::span<Touched*> all(wanted);
     auto second_half = std::async(std::launch::async, look_up, all.subspan(all.size() / 2));
     const Status first_half = look_up(all.first(all.size() / 2));
     REDLINE_RETURN_IF_ERROR(second_half.get());
     REDLINE_RETURN_IF_ERROR(first_half);
   }
-  for (const Envelope& event : touched) {
-    const bool included = resolved.kind == ReadPoint::Kind::position
-                              ? event.position <= resolved.position
-                              : event.occurred_at <= resolved.time;
-    if (!included) continue;
-    auto& state = refolded[event.stream.substr(kHazardStreamPrefix.size())];
+  for (const auto& [hazard, event] : included) {
+    auto& state = touched[hazard].state;
     if (!state) state.emplace();
     apply(*state, facts_of(event));
   }
-  return refolded;
+  return touched;
 }
 
 }  // namespace
@@ -233,11 +251,11 @@ Result<HazardBoard> hazard_states_at(const ProjectionStore& projections, const R
   auto refolded = refolding.get();
   REDLINE_RETURN_IF_ERROR(current);
   if (!refolded.ok()) return refolded.status();
-  for (auto& [id, state] : *refolded) {
-    if (state && state->exists) {
-      board.hazards[id] = std::move(*state);
+  for (auto& hazard : *refolded) {
+    if (hazard.state && hazard.state->exists) {
+      board.hazards.insert_or_assign(std::move(hazard.id), std::move(*hazard.state));
     } else {
-      board.hazards.erase(id);
+      board.hazards.erase(hazard.id);
     }
   }
   return board;

@@ -305,9 +305,9 @@ Status ProjectionStore::fold(const std::vector<Entry*>& entries, const Projectio
     return Status::Ok();
   };
   // Only what some projection reads is decoded (the reader thread asks them).
-  const DataWanted data_wanted = [&entries](std::string_view stream, std::string_view type) {
+  const DataWanted data_wanted = [&entries](const Envelope& envelope, std::string_view type) {
     for (const Entry* entry : entries) {
-      if (entry->projection->needs_data(stream, type)) return true;
+      if (entry->projection->needs_data(envelope.stream, type)) return true;
     }
     return false;
   };
@@ -428,9 +428,18 @@ class IteratorFloorReader final : public ProjectionStore::FloorReader {
   Result<std::optional<std::string>> floor(std::string_view key, std::string_view prefix) override {
     const std::string first = projection_key(name_, prefix);
     const std::string last = projection_key(name_, key);
+    // A lookup a little ahead of the previous one (the as-of read's go in key order, a few
+    // records apart) steps there: a Next costs a small fraction of a Seek.
+    bool there = false;
+    if (it_->Valid() && it_->key().compare(first) <= 0) {
+      for (int step = 0; step < kStepsBeforeSeek && it_->Valid() && it_->key().compare(first) < 0; ++step) {
+        it_->Next();
+      }
+      there = it_->Valid() && it_->key().compare(first) >= 0;
+    }
+    if (!there) it_->Seek(first);
     std::optional<std::string> found;
-    for (it_->Seek(first); it_->Valid() && it_->key().starts_with(first) && it_->key().compare(last) <= 0;
-         it_->Next()) {
+    for (; it_->Valid() && it_->key().starts_with(first) && it_->key().compare(last) <= 0; it_->Next()) {
       found.emplace(it_->value().data(), it_->value().size());
     }
     if (!it_->status().ok()) return storage_error("cannot read projection", it_->status());
@@ -438,6 +447,7 @@ class IteratorFloorReader final : public ProjectionStore::FloorReader {
   }
 
  private:
+  static constexpr int kStepsBeforeSeek = 32;
   std::unique_ptr<rocksdb::Iterator> it_;
   std::string name_;
 };

@@ -62,7 +62,8 @@ class ProjectionStore {
   // A projection's stored keys (as of its checkpoint).
   Result<std::optional<std::string>> get(std::string_view name, std::string_view key) const;
   // Point lookups of the greatest key ≤ a key within a prefix, on one RocksDB iterator
-  // (reused across many lookups). Valid while the ProjectionStore lives.
+  // (reused across many lookups): lookups in ascending key order step forward from the
+  // previous one when it is close instead of seeking. Valid while the ProjectionStore lives.
   class FloorReader {
    public:
     virtual ~FloorReader() = default;

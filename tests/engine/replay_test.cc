@@ -131,10 +131,13 @@ TEST(Replay, DecodesTheDataOnlyOfTheEventsAskedFor) {
   fill(*store, 6000);
   std::vector<std::pair<std::string, std::string>> asked;
   std::mutex asked_mutex;
-  const DataWanted wanted = [&](std::string_view stream, std::string_view type) {
+  const DataWanted wanted = [&](const Envelope& envelope, std::string_view type) {
     std::lock_guard lock(asked_mutex);
-    asked.emplace_back(stream, type);
-    return stream == "hazard-H-3" || type == "HazardReported";
+    asked.emplace_back(envelope.stream, type);
+    // The envelope's own fields are there to decide on.
+    EXPECT_GT(envelope.position.value(), 0u);
+    EXPECT_NE(envelope.occurred_at.value(), 0);
+    return envelope.stream == "hazard-H-3" || type == "HazardReported";
   };
   for (bool slow : {false, true}) {
     asked.clear();
