@@ -93,13 +93,6 @@ class SlotIndex {
     }
   }
 
-  // Every slot with its hash, in no particular order. `visit` must not change the index.
-  template <class Visit>
-  void for_each(Visit visit) const {
-    for (const Bucket& bucket : buckets_) {
-      if (bucket.slot != nullptr) visit(bucket.slot, bucket.hash);
-    }
-  }
   // Moves the slots `keep` accepts into `into`; deletes the rest; leaves this empty.
   template <class Keep>
   void drain(SlotIndex* into, Keep keep) {
