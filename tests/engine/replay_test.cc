@@ -35,6 +35,19 @@ std::unique_ptr<EventStore> open(const std::string& path) {
   return std::move(store).value();
 }
 
+// `count` events, the one at `damaged` overwritten with bytes that do not decode.
+std::unique_ptr<EventStore> open_damaged(const std::string& path, int count, std::uint64_t damaged) {
+  {
+    auto store = open(path);
+    fill(*store, count);
+  }
+  {
+    testing::RawRocksDb raw(path);
+    raw.put_log(damaged, raw.get_log(damaged).substr(0, 60) + std::string(40, '\xff'));
+  }
+  return open(path);
+}
+
 TEST(Replay, VisitsEveryEventInOrderAndDecodesIt) {
   testing::TempDir dir;
   auto store = open(dir.path());
@@ -76,15 +89,7 @@ TEST(Replay, StartsAtAPositionAndStopsWhenAsked) {
 
 TEST(Replay, NamesTheFirstUndecodableEvent) {
   testing::TempDir dir;
-  {
-    auto store = open(dir.path());
-    fill(*store, 3000);
-  }
-  {
-    testing::RawRocksDb raw(dir.path());
-    raw.put_log(2500, raw.get_log(2500).substr(0, 60) + std::string(40, '\xff'));
-  }
-  auto store = open(dir.path());
+  auto store = open_damaged(dir.path(), 3000, 2500);
   std::uint64_t last = 0;
   Status replayed = replay(*store, Position(1), [&](const Envelope& e) {
     last = e.position.value();
@@ -99,15 +104,7 @@ TEST(Replay, NamesTheFirstUndecodableEvent) {
 // order and the first undecodable one are the same either way.
 TEST(Replay, ASlowVisitorGetsTheSameEventsAndTheSameError) {
   testing::TempDir dir;
-  {
-    auto store = open(dir.path());
-    fill(*store, 20'000);
-  }
-  {
-    testing::RawRocksDb raw(dir.path());
-    raw.put_log(19'000, raw.get_log(19'000).substr(0, 60) + std::string(40, '\xff'));
-  }
-  auto store = open(dir.path());
+  auto store = open_damaged(dir.path(), 20'000, 19'000);
   std::uint64_t expected = 1;
   Status replayed = replay(*store, Position(1), [&](const Envelope& e) {
     if (e.position.value() == 1) std::this_thread::sleep_for(std::chrono::milliseconds(300));
@@ -174,15 +171,7 @@ TEST(Replay, DecodesTheDataOnlyOfTheEventsAskedFor) {
 // event, which still ends the replay at its position.
 TEST(Replay, ShowsEachEventToTheHintAheadOfItsVisit) {
   testing::TempDir dir;
-  {
-    auto store = open(dir.path());
-    fill(*store, 9000);
-  }
-  {
-    testing::RawRocksDb raw(dir.path());
-    raw.put_log(8500, raw.get_log(8500).substr(0, 60) + std::string(40, '\xff'));
-  }
-  auto store = open(dir.path());
+  auto store = open_damaged(dir.path(), 9000, 8500);
   for (bool slow : {false, true}) {
     std::vector<std::uint64_t> shown;
     std::uint64_t visited = 0;
