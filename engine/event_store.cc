@@ -209,12 +209,19 @@ Result<std::unique_ptr<EventStore>> EventStore::open(const StoreOptions& options
     commands_options.memtable_whole_key_filtering = true;
     commands_options.memtable_prefix_bloom_size_ratio = 0.05;
   }
+  // A projection rebuild ingests its states as one file per million events, each over the
+  // whole key range: RocksDB merges them into the tree once this many have piled up at the
+  // top. At its default of 4 a rebuild of 12.6M events spent a tenth of its CPU on those
+  // merges, at 8 a sixteenth (perf); reads of projection keys look in a few more files.
+  rocksdb::ColumnFamilyOptions projections_options = family_options;
+  projections_options.level0_file_num_compaction_trigger = 8;
   for (auto name : {layout::kLogFamily, layout::kStreamsFamily, layout::kCommandsFamily,
                     layout::kMetaFamily, layout::kProjectionsFamily, layout::kDeadlinesFamily,
                     layout::kDirectoryFamily}) {
     descriptors.emplace_back(std::string(name),
                              name == layout::kStreamsFamily    ? streams_family_options(family_options, block_cache)
                              : name == layout::kCommandsFamily ? commands_options
+                             : name == layout::kProjectionsFamily ? projections_options
                                                                : family_options);
   }
   rocksdb::DB* raw = nullptr;
