@@ -257,18 +257,22 @@ Result<HazardBoard> hazard_states_at(const ProjectionStore& projections, const R
   // In id order, each found by stepping forward from the previous one when it is close (the
   // board's nodes were allocated in key order, so the steps go through nearby memory), by a
   // search from the root when it is not.
-  std::sort(refolded->begin(), refolded->end(), [](const Touched& a, const Touched& b) { return a.id < b.id; });
+  std::vector<Touched*> in_order;  // sorted as pointers: a Touched holds a whole state
+  in_order.reserve(refolded->size());
+  for (Touched& hazard : *refolded) in_order.push_back(&hazard);
+  std::sort(in_order.begin(), in_order.end(), [](const Touched* a, const Touched* b) { return a->id < b->id; });
   auto& hazards = board.hazards;
   auto at = hazards.begin();
-  for (auto& hazard : *refolded) {
-    for (int step = 0; step < kStepsBeforeSearch && at != hazards.end() && at->first < hazard.id; ++step) ++at;
-    if (at != hazards.end() && at->first < hazard.id) at = hazards.lower_bound(hazard.id);
-    const bool found = at != hazards.end() && at->first == hazard.id;
-    if (hazard.state && hazard.state->exists) {
+  for (Touched* hazard : in_order) {
+    const std::string& id = hazard->id;
+    for (int step = 0; step < kStepsBeforeSearch && at != hazards.end() && at->first < id; ++step) ++at;
+    if (at != hazards.end() && at->first < id) at = hazards.lower_bound(id);
+    const bool found = at != hazards.end() && at->first == id;
+    if (hazard->state && hazard->state->exists) {
       if (found) {
-        at->second = std::move(*hazard.state);
+        at->second = std::move(*hazard->state);
       } else {
-        at = hazards.emplace_hint(at, std::move(hazard.id), std::move(*hazard.state));
+        at = hazards.emplace_hint(at, id, std::move(*hazard->state));
       }
     } else if (found) {
       at = hazards.erase(at);

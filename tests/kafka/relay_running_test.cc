@@ -263,12 +263,14 @@ TEST_F(RunningRelay, ABrokerStoppedMidStreamLosesNothingAndReordersNothing) {
 
 TEST_F(RunningRelay, KilledAgainAndAgainItRepeatsOnlyWhatWasUnconfirmedAndTheReplicaEqualsTheSource) {
   REDLINE_REQUIRE_BROKER(!brokers_.empty(), "REDLINE_TEST_KAFKA is not set");
-  // A writer commits a simulated month in twenty steps for a few seconds while relays are
-  // started and SIGKILLed one after another: each dies with messages in flight.
+  // A writer commits a simulated month in twenty steps for several seconds while relays are
+  // started and SIGKILLed one after another: each dies with messages in flight. The pauses,
+  // not the submits, set how long that lasts: with faster submits a shorter window left too
+  // few relays running while there was something to publish.
   const auto parts = simulate("--seed 8 --counties 6 --institutions 300 --days 30", 20);
   std::string steps;
   for (const auto& part : parts) {
-    steps += redline_line("submit " + shell_quote(part)) + " > /dev/null || exit 1; sleep 0.15; ";
+    steps += redline_line("submit " + shell_quote(part)) + " > /dev/null || exit 1; sleep 0.4; ";
   }
   BackgroundProcess writer("sh -c " + shell_quote(steps), dir_.sub("writer"));
 
