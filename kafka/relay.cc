@@ -34,6 +34,7 @@ constexpr auto kStallAfter = std::chrono::seconds(10);
 // Every broker reported down for this long before the relay says Kafka is away.
 constexpr auto kDownGrace = std::chrono::seconds(1);
 constexpr auto kFirstBackoff = std::chrono::milliseconds(100);
+constexpr auto kTopicsAtStop = std::chrono::seconds(2);
 
 // Sleeps for `pause`, waking early when *stop is set.
 void sleep_unless_stopped(std::chrono::milliseconds pause, const std::atomic<bool>& stop) {
@@ -182,7 +183,7 @@ Result<std::unique_ptr<Relay>> Relay::open(EventStore& store, const KafkaConfig&
   return std::unique_ptr<Relay>(new Relay(std::move(impl)));
 }
 
-Status Relay::ensure_topics(const std::atomic<bool>* stop) {
+Status Relay::ensure_topics(const std::atomic<bool>* stop, std::chrono::steady_clock::time_point until) {
   rd_kafka_t* handle = impl_->out->producer().c_ptr();
   const KafkaConfig& config = impl_->config;
   char error[512];
@@ -206,7 +207,7 @@ Status Relay::ensure_topics(const std::atomic<bool>* stop) {
   rd_kafka_queue_t* queue = rd_kafka_queue_new(handle);
   rd_kafka_CreateTopics(handle, topics.data(), topics.size(), nullptr, queue);
   rd_kafka_event_t* event = nullptr;
-  const auto deadline = Clock::now() + std::chrono::milliseconds(internal::kKafkaAnswerTimeoutMs);
+  const auto deadline = std::min(until, Clock::now() + std::chrono::milliseconds(internal::kKafkaAnswerTimeoutMs));
   while (event == nullptr && Clock::now() < deadline && !(stop != nullptr && stop->load())) {
     event = rd_kafka_queue_poll(queue, 100);
     impl_->out->poll(0);  // error events tell the relay's state meanwhile
@@ -350,6 +351,12 @@ Result<RelayProgress> Relay::run(const std::atomic<bool>& stop, std::chrono::mil
   // Stopping: what was committed until now, confirmed within `drain` if Kafka is there.
   const auto deadline = Clock::now() + drain;
   auto expired = [&] { return Clock::now() >= deadline; };
+  // A command that ends before its relay has set the topics up (a short submit) still
+  // publishes what it committed: the topics first, given at most kTopicsAtStop (a broker
+  // that answers does so in milliseconds; an unreachable one must not hold the command).
+  if (relay.out && !topics_ready && state != State::away) {
+    topics_ready = ensure_topics(nullptr, std::min(deadline, Clock::now() + kTopicsAtStop)).ok();
+  }
   if (relay.out && topics_ready && state != State::away) {
     REDLINE_RETURN_IF_ERROR(relay.catch_up());
     const Position head = relay.store.head().position;

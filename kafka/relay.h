@@ -70,8 +70,9 @@ class Relay {
 
   // Creates the events and alerts topics if missing (configured partitions, replication and
   // min.insync.replicas; the events topic keeps everything). kafka_error when the broker
-  // does not answer; returns early, with kafka_error, once *stop is set.
-  Status ensure_topics(const std::atomic<bool>* stop = nullptr);
+  // does not answer; returns early, with kafka_error, once *stop is set or at `until`.
+  Status ensure_topics(const std::atomic<bool>* stop = nullptr,
+                       std::chrono::steady_clock::time_point until = std::chrono::steady_clock::time_point::max());
 
   // single_pass relays only. One pass: publishes every event committed as of the call. kafka_error when a message is
   // not confirmed within pass_delivery_timeout_ms; the cursor then stays before it.
