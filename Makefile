@@ -71,7 +71,7 @@ SOAK_KILLS ?= 500
 
 $(SANITIZE_DIR)/build.ninja:
 	cmake -S . -B $(SANITIZE_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-	  "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -gline-tables-only" \
+	  "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O0 -gline-tables-only" \
 	  -DCMAKE_CXX_COMPILER=clang++ -DREDLINE_SANITIZE=ON -DREDLINE_FUZZ=ON >/dev/null
 
 sanitize-build: deps $(SANITIZE_DIR)/build.ninja
