@@ -73,12 +73,15 @@ class StreamIdPrefix : public rocksdb::SliceTransform {
 };
 
 constexpr std::size_t kBlockCacheBytes = 128u << 20;
+constexpr std::size_t kLogBlockBytes = 16u << 10;
 
 // Table files of every family share one block cache (RocksDB's default is a small cache
 // per family); bloom filters where most lookups miss.
-rocksdb::TableFactory* table_factory(const std::shared_ptr<rocksdb::Cache>& cache, bool bloom) {
+rocksdb::TableFactory* table_factory(const std::shared_ptr<rocksdb::Cache>& cache, bool bloom,
+                                     std::size_t block_size = 4096) {
   rocksdb::BlockBasedTableOptions table;
   table.block_cache = cache;
+  table.block_size = block_size;
   if (bloom) {
     table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
     table.whole_key_filtering = true;
@@ -215,6 +218,10 @@ Result<std::unique_ptr<EventStore>> EventStore::open(const StoreOptions& options
   // merges, at 8 a sixteenth (perf); reads of projection keys look in a few more files.
   rocksdb::ColumnFamilyOptions projections_options = family_options;
   projections_options.level0_file_num_compaction_trigger = 8;
+  // The log is read mostly front to back (replays, rebuilds, the relay): larger blocks mean
+  // fewer block loads, checksum calls and iterator steps between blocks per event.
+  rocksdb::ColumnFamilyOptions log_options = family_options;
+  log_options.table_factory.reset(table_factory(block_cache, /*bloom=*/false, kLogBlockBytes));
   for (auto name : {layout::kLogFamily, layout::kStreamsFamily, layout::kCommandsFamily,
                     layout::kMetaFamily, layout::kProjectionsFamily, layout::kDeadlinesFamily,
                     layout::kDirectoryFamily}) {
@@ -222,6 +229,7 @@ Result<std::unique_ptr<EventStore>> EventStore::open(const StoreOptions& options
                              name == layout::kStreamsFamily    ? streams_family_options(family_options, block_cache)
                              : name == layout::kCommandsFamily ? commands_options
                              : name == layout::kProjectionsFamily ? projections_options
+                             : name == layout::kLogFamily         ? log_options
                                                                : family_options);
   }
   rocksdb::DB* raw = nullptr;
