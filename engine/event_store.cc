@@ -394,7 +394,7 @@ Result<StreamVersion> EventStore::load_stream_version(std::string_view stream) c
   return StreamVersion(positions->size());
 }
 
-Result<StreamVersion> EventStore::pending_stream_version(std::string_view stream) const {
+Result<StreamVersion> EventStore::pending_stream_version(const internal::HashedName& stream) const {
   {
     std::lock_guard lock(state_mutex_);
     for (auto batch = in_flight_.rbegin(); batch != in_flight_.rend(); ++batch) {
@@ -435,12 +435,16 @@ void EventStore::on_write_failed() {
 }
 
 Result<StreamVersion> EventStore::stream_version(std::string_view stream) const {
+  return stream_version(internal::HashedName(stream));
+}
+
+Result<StreamVersion> EventStore::stream_version(const internal::HashedName& stream) const {
   {
     std::lock_guard lock(state_mutex_);
     auto found = version_cache_.find(stream);
     if (found != version_cache_.end()) return found->second;
   }
-  return load_stream_version(stream);
+  return load_stream_version(stream.name);
 }
 
 Result<std::optional<std::string>> EventStore::command_result(std::string_view command_id) const {

@@ -42,12 +42,21 @@ namespace redline {
 
 namespace internal {
 class CommitPipeline;
+// A name with its hash, computed once, for looking it up in several maps in turn (a stream's
+// version is looked for in the transaction, the batches in flight, then the cache).
+struct HashedName {
+  explicit HashedName(std::string_view n) : name(n), hash(std::hash<std::string_view>{}(n)) {}
+  std::string_view name;
+  std::size_t hash;
+  friend bool operator==(const HashedName& a, std::string_view b) { return a.name == b; }
+};
 // Hash for maps keyed by std::string that are looked up with string_view (no allocation).
 struct StringHash {
   using is_transparent = void;
   std::size_t operator()(std::string_view s) const noexcept {
     return std::hash<std::string_view>{}(s);
   }
+  std::size_t operator()(const HashedName& key) const noexcept { return key.hash; }
 };
 using StreamVersionMap =
     std::unordered_map<std::string, StreamVersion, StringHash, std::equal_to<>>;
@@ -197,7 +206,8 @@ class EventStore {
   Status load_head();
   Result<StreamVersion> load_stream_version(std::string_view stream) const;
   // Pending (in-flight) state first, then the durable state.
-  Result<StreamVersion> pending_stream_version(std::string_view stream) const;
+  Result<StreamVersion> pending_stream_version(const internal::HashedName& stream) const;
+  Result<StreamVersion> stream_version(const internal::HashedName& stream) const;
   Result<std::optional<std::string>> pending_command_result(std::string_view command_id) const;
   void on_written(const std::shared_ptr<const InFlight>& batch);
   void remember_durable_version(std::string_view stream, StreamVersion version,

@@ -82,9 +82,10 @@ Position StoreTransaction::next_position() const {
 std::size_t StoreTransaction::staged_event_count() const { return state_->staged_events; }
 
 Result<StreamVersion> StoreTransaction::stream_version(std::string_view stream) {
-  auto staged = state_->staged->versions.find(stream);
+  const internal::HashedName key(stream);
+  auto staged = state_->staged->versions.find(key);
   if (staged != state_->staged->versions.end()) return staged->second;
-  return state_->store->pending_stream_version(stream);
+  return state_->store->pending_stream_version(key);
 }
 
 Result<std::optional<std::string>> StoreTransaction::command_result(std::string_view command_id) {

@@ -14,9 +14,10 @@ void DomainCache::fold(State& state, const EventFacts& facts) {
 template <class State>
 State* DomainCache::Table<State>::find(const std::string& stream) {
   if (last_state != nullptr && last_stream == stream) return last_state;
-  auto found = current.find(stream);
+  const internal::HashedName key(stream);  // hashed once for both generations
+  auto found = current.find(key);
   if (found != current.end()) return remember(stream, &found->second);
-  auto old = previous.find(stream);
+  auto old = previous.find(key);
   if (old == previous.end()) return nullptr;
   return remember(stream, &current.insert(previous.extract(old)).position->second);
 }

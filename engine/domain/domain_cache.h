@@ -73,8 +73,9 @@ class DomainCache {
   // everything instead made every hot institution reload its whole stream.
   template <class State>
   struct Table {
-    std::unordered_map<std::string, State> current;
-    std::unordered_map<std::string, State> previous;
+    using Map = std::unordered_map<std::string, State, internal::StringHash, std::equal_to<>>;
+    Map current;
+    Map previous;
     // The state found last: one command asks for the same entity several times (handler,
     // rules, staging, fold), and a lookup in a table of 400,000 states misses the CPU cache.
     std::string last_stream;
