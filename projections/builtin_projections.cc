@@ -217,6 +217,7 @@ class HazardStatusProjection final : public HazardFold {
     for (Slot* slot : pending_) in_order_.push_back({{}, slot->key, slot});
     internal::sort_by_key(&in_order_, [](const Slot*, const Slot*) { return false; });  // keys are unique
     std::string key, encoded;
+    internal::UnreadPuts puts(batch);
     for (std::size_t i = 0; i < in_order_.size(); ++i) {
       if (i + internal::kPrefetchAhead < in_order_.size()) {
         internal::StateCache<HazardState>::prefetch_slot(in_order_[i + internal::kPrefetchAhead].item);
@@ -225,7 +226,7 @@ class HazardStatusProjection final : public HazardFold {
       slot->marked = false;
       key = history::history_key(hazard_id_of_key(slot->key), position, epoch_length_);
       internal::encode_state_into(slot->state, &encoded);
-      internal::put_unread(batch, key, encoded);
+      puts.put(key, encoded);
     }
     pending_.clear();
     batch.put(history::snapshot_key(position),

@@ -90,7 +90,9 @@ class BatchView final : public ProjectionBatch, public internal::UnindexedPut {
   }
   void erase(std::string_view key) override { (void)(*batch_)->Delete(family_, full(key)); }
   void put_unindexed(std::string_view key, std::string_view value) override {
-    (void)(*batch_)->GetWriteBatch()->Put(family_, full(key), slice(value));
+    // Into a reused buffer: a flush makes hundreds of thousands of these.
+    full_key_.assign(prefix_).append(key);
+    (void)(*batch_)->GetWriteBatch()->Put(family_, full_key_, slice(value));
   }
   Status scan(std::string_view prefix,
               const std::function<bool(std::string_view, std::string_view)>& visitor) override {
@@ -119,6 +121,7 @@ class BatchView final : public ProjectionBatch, public internal::UnindexedPut {
   rocksdb::WriteBatchWithIndex* const* batch_;      // the batch being filled
   rocksdb::WriteBatchWithIndex* const* in_flight_;  // the batch being written, or null
   std::string prefix_;
+  std::string full_key_;  // put_unindexed's
 };
 
 }  // namespace

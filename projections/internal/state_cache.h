@@ -32,14 +32,23 @@ class UnindexedPut {
   virtual void put_unindexed(std::string_view key, std::string_view value) = 0;
 };
 
-// A put no read of this batch needs to see: unindexed when the batch allows it.
-inline void put_unread(ProjectionBatch& batch, std::string_view key, std::string_view value) {
-  if (auto* unindexed = dynamic_cast<UnindexedPut*>(&batch)) {
-    unindexed->put_unindexed(key, value);
-  } else {
-    batch.put(key, value);
+// Puts no read of this batch needs to see: unindexed when the batch allows it (asked once,
+// not per put: a flush makes hundreds of thousands).
+class UnreadPuts {
+ public:
+  explicit UnreadPuts(ProjectionBatch& batch) : batch_(batch), unindexed_(dynamic_cast<UnindexedPut*>(&batch)) {}
+  void put(std::string_view key, std::string_view value) {
+    if (unindexed_ != nullptr) {
+      unindexed_->put_unindexed(key, value);
+    } else {
+      batch_.put(key, value);
+    }
   }
-}
+
+ private:
+  ProjectionBatch& batch_;
+  UnindexedPut* unindexed_;
+};
 
 // Into `bytes` (cleared first; its storage is reused by callers encoding many states).
 template <class T>
@@ -146,11 +155,12 @@ class StateCache {
     for (Slot* slot : dirty_) in_order.push_back({{}, slot->key, slot});
     sort_by_key(&in_order, [](const Slot*, const Slot*) { return false; });  // keys are unique
     std::string encoded;
+    UnreadPuts puts(batch);
     for (std::size_t i = 0; i < in_order.size(); ++i) {
       if (i + kPrefetchAhead < in_order.size()) prefetch_slot(in_order[i + kPrefetchAhead].item);
       Slot* slot = in_order[i].item;
       encode_state_into(slot->state, &encoded);
-      put_unread(batch, slot->key, encoded);
+      puts.put(slot->key, encoded);
       slot->dirty = false;
     }
     dirty_.clear();
