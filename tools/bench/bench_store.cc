@@ -218,7 +218,7 @@ int main(int argc, char** argv) {
   app.add_option("--batch", batch, "events per WriteBatch / transaction");
   app.add_option("--streams", streams, "distinct streams the events spread over");
   app.add_option("--rounds", rounds, "runs per figure; the best is kept");
-  app.add_option("--only", only, "store, submit, projections, rules or relay (default: all)");
+  app.add_option("--only", only, "store, submit, projections, as-of, rules or relay (default: all)");
   std::string kafka;
   app.add_option("--kafka", kafka, "a broker for the relay benchmark (skipped without one)");
   std::size_t open_hazards = 1'000'000;
@@ -229,7 +229,14 @@ int main(int argc, char** argv) {
   int projection_days = 460;
   app.add_option("--projection-days", projection_days,
                  "simulated days of the large projections store (460: about 10M events)");
+  std::string as_of_store;
+  app.add_option("--as-of-store", as_of_store,
+                 "with --only as-of: the store to read (built there when absent, then kept)");
   CLI11_PARSE(app, argc, argv);
+
+  if (only == "as-of") {
+    return bench::run_as_of_bench(as_of_store.empty() ? dir + "/as-of-store" : as_of_store) ? 0 : 1;
+  }
 
   if (only.empty() || only == "submit") {
     bench::SubmitBenchOptions submit{dir + "/submit-bench", redline_binary, submit_institutions,
