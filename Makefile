@@ -19,7 +19,7 @@ export KAFKA_PORT
 DEBIAN_PACKAGES := g++ cmake ninja-build pkg-config \
   librocksdb-dev librdkafka-dev libcereal-dev libspdlog-dev libgtest-dev libssl-dev \
   nlohmann-json3-dev libsimdjson-dev libcli11-dev libtomlplusplus-dev \
-  libjemalloc-dev kcat maven openjdk-17-jre-headless clang libclang-rt-14-dev
+  libjemalloc-dev libabsl-dev kcat maven openjdk-17-jre-headless clang libclang-rt-14-dev
 
 .PHONY: all deps build test sanitize sanitize-build fuzz fuzz-run soak run bench kafka-fetch kafka-up kafka-down clean
 

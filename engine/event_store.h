@@ -25,8 +25,9 @@
 #include <span>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
+
+#include <absl/container/flat_hash_map.h>
 
 #include "events/envelope.h"
 #include "events/status.h"
@@ -58,9 +59,11 @@ struct StringHash {
   }
   std::size_t operator()(const HashedName& key) const noexcept { return key.hash; }
 };
-using StreamVersionMap =
-    std::unordered_map<std::string, StreamVersion, StringHash, std::equal_to<>>;
-using CommandResultMap = std::unordered_map<std::string, std::string, StringHash, std::equal_to<>>;
+// Open addressing (abseil's Swiss tables): a lookup reads a group of tag bytes and then the
+// one slot whose tag matches, where std::unordered_map chased a bucket and a node; its
+// finds were a sixth of submit's handling thread.
+using StreamVersionMap = absl::flat_hash_map<std::string, StreamVersion, StringHash, std::equal_to<>>;
+using CommandResultMap = absl::flat_hash_map<std::string, std::string, StringHash, std::equal_to<>>;
 }  // namespace internal
 
 struct StoreOptions {

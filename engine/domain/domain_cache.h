@@ -7,8 +7,9 @@
 #include <map>
 #include <set>
 #include <string>
-#include <unordered_map>
 #include <vector>
+
+#include <absl/container/node_hash_map.h>
 
 #include "engine/domain/directory.h"
 #include "engine/domain/state.h"
@@ -70,10 +71,11 @@ class DomainCache {
   // Two generations, an approximate least-recently-used order: a state used since the last
   // rotation lives in `current`; a rotation drops `previous` and demotes `current`. A state
   // found in `previous` moves back to `current` (node moves keep its address). Clearing
-  // everything instead made every hot institution reload its whole stream.
+  // everything instead made every hot institution reload its whole stream. Abseil's node
+  // map: Swiss-table lookups (a tag byte compared before any key) with stable addresses.
   template <class State>
   struct Table {
-    using Map = std::unordered_map<std::string, State, internal::StringHash, std::equal_to<>>;
+    using Map = absl::node_hash_map<std::string, State, internal::StringHash, std::equal_to<>>;
     Map current;
     Map previous;
     // The state found last: one command asks for the same entity several times (handler,
@@ -100,8 +102,8 @@ class DomainCache {
     }
     template <class Finished>
     void erase_if(Finished finished) {
-      std::erase_if(current, [&](const auto& entry) { return finished(entry.second); });
-      std::erase_if(previous, [&](const auto& entry) { return finished(entry.second); });
+      absl::erase_if(current, [&](const auto& entry) { return finished(entry.second); });
+      absl::erase_if(previous, [&](const auto& entry) { return finished(entry.second); });
       last_state = nullptr;
     }
   };
