@@ -96,11 +96,11 @@ void as_of_against_rebuild(const std::string& path, Position head) {
   const Timestamp near_head(last->occurred_at.value() - 86'400'000);
   double as_of = 1e9;
   std::size_t hazards = 0;
-  for (int round = 0; round < (getenv("ASOF_EACH") ? 10 : 3); ++round) {
+  for (int round = 0; round < 3; ++round) {
     const auto asked = Clock::now();
     auto board = hazard_states_at(**projections, ReadPoint{ReadPoint::Kind::as_of, Position(0), near_head});
     check(board.status());
-    as_of = std::min(as_of, seconds_since(asked)); if (getenv("ASOF_EACH")) std::cerr << seconds_since(asked) << " ";
+    as_of = std::min(as_of, seconds_since(asked));
     hazards = board->hazards.size();
   }
   std::cout << "  store of " << head.value() << " events: rebuild hazard_status "
@@ -123,7 +123,14 @@ bool run_projection_bench(const ProjectionBenchOptions& options) {
               << options.large_days << " simulated days, 80,000 institutions) built in "
               << std::setprecision(0) << seconds_since(started) << " s\n";
     {
-      // Fold it once, so the rebuild below replaces existing state like a real rebuild.
+      // Fold it once, so the rebuild below replaces existing state like a real rebuild. The
+      // first fold also pays for the compactions the build left behind (RocksDB resumes them
+      // when the store opens): it is shown, not judged.
+      const auto first = run_child({options.redline_binary, "--data", large, "projection", "rebuild",
+                                    "hazard_status"});
+      std::cout << std::setprecision(2) << "  first fold of hazard_status (fresh store, its compactions pending): "
+                << first.first << " s, " << static_cast<long long>(large_head.value() / first.first)
+                << " events/s\n";
       auto [seconds, peak] = run_child({options.redline_binary, "--data", large, "projection",
                                         "rebuild", "hazard_status"});
       std::uint64_t scanned = 0, bytes = 0;
