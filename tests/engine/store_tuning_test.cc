@@ -2,6 +2,7 @@
 // that silently stopped applying would only show as a slower benchmark.
 #include <dlfcn.h>
 #include <gtest/gtest.h>
+#include <link.h>
 
 #include <rocksdb/db.h>
 #include <rocksdb/table.h>
@@ -62,6 +63,20 @@ TEST(StoreTuning, JemallocUsesHugePages) {
   const char* metadata_thp = nullptr;
   ASSERT_EQ(mallctl("opt.metadata_thp", &metadata_thp, &size, nullptr, 0), 0);
   EXPECT_STREQ(metadata_thp, "always");
+}
+
+// RocksDB is linked into the program, not loaded as a shared library: from one, each of its
+// thread-local counters costs a call to __tls_get_addr (CMakeLists.txt).
+TEST(StoreTuning, RocksDbIsLinkedIntoTheProgram) {
+  std::string shared;
+  dl_iterate_phdr(
+      [](dl_phdr_info* info, std::size_t, void* found) {
+        const std::string name = info->dlpi_name == nullptr ? "" : info->dlpi_name;
+        if (name.find("librocksdb") != std::string::npos) *static_cast<std::string*>(found) = name;
+        return 0;
+      },
+      &shared);
+  EXPECT_EQ(shared, "") << "RocksDB loaded from " << shared;
 }
 
 }  // namespace
