@@ -5,6 +5,8 @@
 #include <fstream>
 #include <iomanip>
 #include <iostream>
+#include <string>
+#include <vector>
 
 #include <rocksdb/db.h>
 
@@ -126,13 +128,13 @@ bool run_projection_bench(const ProjectionBenchOptions& options) {
       // Fold it once, so the rebuild below replaces existing state like a real rebuild. The
       // first fold also pays for the compactions the build left behind (RocksDB resumes them
       // when the store opens): it is shown, not judged.
-      const auto first = run_child({options.redline_binary, "--data", large, "projection", "rebuild",
-                                    "hazard_status"});
+      const std::vector<std::string> rebuild_command{options.redline_binary, "--data", large, "projection",
+                                                    "rebuild", "hazard_status"};
+      const auto first = run_child(rebuild_command);
       std::cout << std::setprecision(2) << "  first fold of hazard_status (fresh store, its compactions pending): "
                 << first.first << " s, " << static_cast<long long>(large_head.value() / first.first)
                 << " events/s\n";
-      auto [seconds, peak] = run_child({options.redline_binary, "--data", large, "projection",
-                                        "rebuild", "hazard_status"});
+      auto [seconds, peak] = run_child(rebuild_command);
       std::uint64_t scanned = 0, bytes = 0;
       const double raw = raw_log_scan_seconds(large, &scanned, &bytes);
       std::cout << std::setprecision(2) << "  rebuild hazard_status (redline projection rebuild): "
@@ -182,7 +184,7 @@ bool run_as_of_bench(const std::string& store_dir) {
       head = (*store)->head().position;
     } else {
       std::filesystem::create_directories(std::filesystem::path(store_dir).parent_path());
-      head = build_store(store_dir, 40);
+      head = build_store(store_dir, ProjectionBenchOptions{}.small_days);
     }
     as_of_against_rebuild(store_dir, head);
     return true;

@@ -17,8 +17,8 @@ struct ProjectionBenchOptions {
 
 bool run_projection_bench(const ProjectionBenchOptions& options);
 
-// The --as-of figure alone, on the store at `store_dir`: built there (40 simulated days)
-// when it holds no store, kept afterwards so that runs after it skip the build.
+// The --as-of figure alone, on the store at `store_dir`: built there (a city of the default
+// small_days) when it holds no store, kept afterwards so that runs after it skip the build.
 bool run_as_of_bench(const std::string& store_dir);
 
 }  // namespace redline::bench
