@@ -50,6 +50,7 @@ struct StoreTransaction::State {
   ChainHead base;  // the head this transaction builds on
   rocksdb::ColumnFamilyHandle* log = nullptr;
   rocksdb::ColumnFamilyHandle* streams = nullptr;
+  rocksdb::ColumnFamilyHandle* commands = nullptr;
   std::unique_ptr<internal::CommitPipeline::Job> job = std::make_unique<internal::CommitPipeline::Job>();
   std::shared_ptr<EventStore::InFlight> staged = std::make_shared<EventStore::InFlight>();
   std::size_t staged_events = 0;
@@ -65,6 +66,7 @@ StoreTransaction::StoreTransaction(EventStore* store) : state_(std::make_unique<
   state_->store = store;
   state_->log = store->family(layout::kLogFamily);
   state_->streams = store->family(layout::kStreamsFamily);
+  state_->commands = store->family(layout::kCommandsFamily);
   state_->writer_lock = std::unique_lock(store->writer_mutex_);
   std::lock_guard lock(store->state_mutex_);
   state_->epoch = store->epoch_;
@@ -209,8 +211,7 @@ Result<Position> StoreTransaction::append_stored(std::string_view bytes) {
 
 void StoreTransaction::remember_command(std::string_view command_id, std::string_view result) {
   if (state_->finished) return;
-  state_->job->batch.Put(state_->store->family(layout::kCommandsFamily), slice(command_id),
-                         slice(result));
+  state_->job->batch.Put(state_->commands, slice(command_id), slice(result));
   state_->staged->command_results[std::string(command_id)] = std::string(result);
 }
 

@@ -7,45 +7,43 @@
 namespace redline {
 namespace {
 
-std::optional<std::tm> parse_fields(const std::string& text, const char* format,
-                                    const char** rest) {
-  std::tm fields{};
-  const char* end = strptime(text.c_str(), format, &fields);
-  if (end == nullptr) return std::nullopt;
-  *rest = end;
-  return fields;
-}
-
-// strptime accepts out-of-range days such as Feb 30 in some forms and fields without leading
-// zeros; a round trip through timegm/gmtime_r rejects both.
-std::optional<std::int64_t> to_epoch_seconds(std::tm fields) {
-  const std::tm wanted = fields;
-  if (wanted.tm_year < 70 || wanted.tm_year > 8099) return std::nullopt;
-  const std::time_t seconds = timegm(&fields);
-  std::tm back{};
-  if (gmtime_r(&seconds, &back) == nullptr) return std::nullopt;
-  if (back.tm_year != wanted.tm_year || back.tm_mon != wanted.tm_mon ||
-      back.tm_mday != wanted.tm_mday || back.tm_hour != wanted.tm_hour ||
-      back.tm_min != wanted.tm_min || back.tm_sec != wanted.tm_sec) {
-    return std::nullopt;
-  }
-  return static_cast<std::int64_t>(seconds);
-}
-
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+// The number in text[at, at + width), all of it digits (the callers checked the shape).
+int digits_at(std::string_view text, std::size_t at, std::size_t width) {
+  int value = 0;
+  for (std::size_t i = at; i < at + width; ++i) value = value * 10 + (text[i] - '0');
+  return value;
+}
+
+// The days since 1970-01-01 of "YYYY-MM-DD" at the start of text (its shape checked);
+// nullopt for a day the calendar does not have (Feb 30) or a year before 1970. std::chrono's
+// civil calendar, not strptime and timegm: those were a fifth of parsing a command.
+std::optional<std::int64_t> epoch_day(std::string_view text) {
+  using namespace std::chrono;
+  const year_month_day date{year{digits_at(text, 0, 4)},
+                            month{static_cast<unsigned>(digits_at(text, 5, 2))},
+                            day{static_cast<unsigned>(digits_at(text, 8, 2))}};
+  if (!date.ok() || date.year() < year{1970}) return std::nullopt;
+  return sys_days(date).time_since_epoch().count();
+}
+
+bool has_shape(std::string_view text, std::string_view shape) {
+  if (text.size() < shape.size()) return false;
+  for (std::size_t i = 0; i < shape.size(); ++i) {
+    if (shape[i] == 'd' ? !is_digit(text[i]) : text[i] != shape[i]) return false;
+  }
+  return true;
+}
 
 }  // namespace
 
 std::optional<Timestamp> parse_instant(std::string_view text) {
-  // Fixed shape first: strptime alone is too lenient (it skips spaces, takes 1-digit fields).
-  if (text.size() < 20) return std::nullopt;
   static constexpr std::string_view kShape = "dddd-dd-ddTdd:dd:dd";
-  for (std::size_t i = 0; i < kShape.size(); ++i) {
-    if (kShape[i] == 'd' ? !is_digit(text[i]) : text[i] != kShape[i]) return std::nullopt;
-  }
+  if (!has_shape(text, kShape)) return std::nullopt;
   std::int64_t millis = 0;
   std::size_t i = kShape.size();
-  if (text[i] == '.') {
+  if (i < text.size() && text[i] == '.') {
     ++i;
     std::size_t digits = 0;
     while (i < text.size() && is_digit(text[i])) {
@@ -57,29 +55,20 @@ std::optional<Timestamp> parse_instant(std::string_view text) {
     for (std::size_t d = digits; d < 3; ++d) millis *= 10;
   }
   if (i + 1 != text.size() || text[i] != 'Z') return std::nullopt;
-  const std::string head(text.substr(0, kShape.size()));
-  const char* rest = nullptr;
-  auto fields = parse_fields(head, "%Y-%m-%dT%H:%M:%S", &rest);
-  if (!fields || *rest != '\0') return std::nullopt;
-  auto seconds = to_epoch_seconds(*fields);
-  if (!seconds) return std::nullopt;
-  return Timestamp(*seconds * 1000 + millis);
+  const auto day = epoch_day(text);
+  const int hours = digits_at(text, 11, 2);
+  const int minutes = digits_at(text, 14, 2);
+  const int seconds = digits_at(text, 17, 2);
+  if (!day || hours > 23 || minutes > 59 || seconds > 59) return std::nullopt;
+  return Timestamp(*day * kMillisPerDay + ((hours * 60 + minutes) * 60 + seconds) * 1000 + millis);
 }
 
 std::optional<Timestamp> parse_day(std::string_view text) {
   static constexpr std::string_view kShape = "dddd-dd-dd";
-  if (text.size() != kShape.size()) return std::nullopt;
-  for (std::size_t i = 0; i < kShape.size(); ++i) {
-    if (kShape[i] == 'd' ? !is_digit(text[i]) : text[i] != kShape[i]) return std::nullopt;
-  }
-  // `rest` points into the parsed text, which must outlive the check of it below.
-  const std::string day(text);
-  const char* rest = nullptr;
-  auto fields = parse_fields(day, "%Y-%m-%d", &rest);
-  if (!fields || *rest != '\0') return std::nullopt;
-  auto seconds = to_epoch_seconds(*fields);
-  if (!seconds) return std::nullopt;
-  return Timestamp(*seconds * 1000);
+  if (text.size() != kShape.size() || !has_shape(text, kShape)) return std::nullopt;
+  const auto day = epoch_day(text);
+  if (!day) return std::nullopt;
+  return Timestamp(*day * kMillisPerDay);
 }
 
 namespace {

@@ -1,5 +1,6 @@
 // ISO-8601 UTC instants and YYYY-MM-DD days: parsing and formatting for Timestamp.
-// Pure functions over libc's strptime/timegm/gmtime_r; thread-safe.
+// Pure functions (parsing on std::chrono's civil calendar, formatting over gmtime_r);
+// thread-safe.
 #pragma once
 
 #include <optional>

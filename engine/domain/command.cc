@@ -62,13 +62,15 @@ std::string describe_json_error(std::string_view line, simdjson::error_code erro
 }  // namespace
 
 Result<ParsedCommand> parse_command(std::string_view line, Timestamp now,
-                                    std::optional<std::string>* command_id_out) {
+                                    std::optional<std::string>* command_id_out,
+                                    std::unique_ptr<simdjson::dom::document> document) {
   if (line.size() > kMaxCommandBytes) {
     return Status(ErrorCode::too_large, "command of " + std::to_string(line.size()) +
                                             " bytes is over the 64 KiB limit");
   }
   ParsedCommand command;
-  command.document = std::make_unique<simdjson::dom::document>();
+  command.document =
+      document != nullptr ? std::move(document) : std::make_unique<simdjson::dom::document>();
   // One parser per thread: it keeps its buffers from line to line.
   thread_local simdjson::dom::parser parser;
   if (auto error = parser.parse_into_document(*command.document, line.data(), line.size())

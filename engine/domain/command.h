@@ -50,9 +50,11 @@ struct ParseFailure {
 // Parses one input line. `too_large` over 64 KiB (before parsing), `invalid_json`,
 // `missing_field`/`invalid_field` for the common fields, `unknown_command`, and
 // `forbidden` for the role `system` (never accepted from outside).
-// `now` is used when the command has no `at`.
+// `now` is used when the command has no `at`. `document`, when given, is a document of an
+// earlier command to parse into: it keeps its buffers, so parsing allocates nothing.
 Result<ParsedCommand> parse_command(std::string_view line, Timestamp now,
-                                    std::optional<std::string>* command_id_out);
+                                    std::optional<std::string>* command_id_out,
+                                    std::unique_ptr<simdjson::dom::document> document = nullptr);
 
 // True when `id` is 1-64 characters of A-Z a-z 0-9 _ . - (SPEC §2).
 bool is_valid_id(std::string_view id);

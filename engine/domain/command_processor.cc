@@ -104,16 +104,17 @@ CommandOutcome CommandProcessor::error_result(std::size_t line_number,
   return outcome;
 }
 
-ParsedLine CommandProcessor::parse_line(std::string_view line, std::size_t line_number) {
+ParsedLine CommandProcessor::parse_line(std::string_view line, std::size_t line_number,
+                                        std::unique_ptr<simdjson::dom::document> document) {
   if (line.find_first_not_of(" \t\r") == std::string_view::npos) {
     return ParsedLine{line_number, Status(ErrorCode::invalid_json, "empty line"), std::nullopt};
   }
   std::optional<std::string> command_id;
-  auto command = parse_command(line, now_utc(), &command_id);
+  auto command = parse_command(line, now_utc(), &command_id, std::move(document));
   return ParsedLine{line_number, std::move(command), std::move(command_id)};
 }
 
-CommandOutcome CommandProcessor::handle(StoreTransaction& txn, ParsedLine parsed) {
+CommandOutcome CommandProcessor::handle(StoreTransaction& txn, const ParsedLine& parsed) {
   const std::size_t line_number = parsed.line_number;
   const std::optional<std::string>& command_id = parsed.command_id;
   if (!parsed.command.ok()) return error_result(line_number, command_id, parsed.command.status());

@@ -48,10 +48,12 @@ class CommandProcessor {
   CommandOutcome handle(StoreTransaction& txn, std::string_view line, std::size_t line_number) {
     return handle(txn, parse_line(line, line_number));
   }
-  CommandOutcome handle(StoreTransaction& txn, ParsedLine parsed);
+  CommandOutcome handle(StoreTransaction& txn, const ParsedLine& parsed);
 
-  // Parses line `line_number`; thread-safe. An empty line is `invalid_json`.
-  static ParsedLine parse_line(std::string_view line, std::size_t line_number);
+  // Parses line `line_number`; thread-safe. An empty line is `invalid_json`. `document`, when
+  // given, is one of an earlier line to parse into (see parse_command).
+  static ParsedLine parse_line(std::string_view line, std::size_t line_number,
+                               std::unique_ptr<simdjson::dom::document> document = nullptr);
 
   // The write-side cache; clear it only when nothing is staged or in flight.
   DomainCache& cache() { return cache_; }

@@ -68,7 +68,7 @@ Result<Decision> plan_inspection(HandlerContext& c) {
                         (e.county ? " of county " + *e.county : std::string()));
     }
     record.candidates = static_cast<std::uint32_t>(candidates->size());
-    e.institutions = double_random_draw(*candidates, record.count, record.seed);
+    e.institutions = draw_from_sorted(*candidates, record.count, record.seed);  // sorted
     draw.institutions = record;
   } else {
     REDLINE_ASSIGN(e.institutions, c.fields.id_list("institutions", /*required=*/true));

@@ -2,6 +2,8 @@
 // re-derived by the audit — also in a fresh store built from the same commands.
 #include <gtest/gtest.h>
 
+#include <random>
+
 #include "engine/domain/draw.h"
 #include "engine/domain/draw_audit.h"
 #include "tests/support/domain_harness.h"
@@ -25,6 +27,30 @@ TEST(Draw, TheAlgorithmIsFixed) {
   EXPECT_EQ(double_random_draw({"insp-5", "insp-4", "insp-3", "insp-2", "insp-1"}, 2, 7),
             (std::vector<std::string>{"insp-1", "insp-4"}));
   EXPECT_EQ(double_random_draw({"a", "b"}, 2, 1).size(), 2u);
+}
+
+// Step 3 of draw.h written out over the whole list, as the header states it.
+std::vector<std::string> draw_as_specified(std::vector<std::string> sorted, std::uint32_t count,
+                                           std::uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  const std::size_t n = sorted.size();
+  for (std::size_t i = 0; i < count; ++i) {
+    std::swap(sorted[i], sorted[i + rng() % (n - i)]);
+  }
+  sorted.resize(count);
+  return sorted;
+}
+
+TEST(Draw, ShufflingOnlyTheMovedPositionsDrawsWhatTheWholeShuffleDraws) {
+  std::vector<std::string> candidates;
+  for (int i = 0; i < 500; ++i) candidates.push_back("I-" + std::to_string(100000 + i));
+  for (std::uint64_t seed : {0ull, 1ull, 7ull, 20260603ull, 18446744073709551615ull}) {
+    for (std::uint32_t count : {1u, 2u, 17u, 250u, 499u, 500u}) {
+      EXPECT_EQ(draw_from_sorted(candidates, count, seed), draw_as_specified(candidates, count, seed))
+          << "seed " << seed << ", count " << count;
+      EXPECT_EQ(double_random_draw(candidates, count, seed), draw_from_sorted(candidates, count, seed));
+    }
+  }
 }
 
 // Registers ten institutions in LT and three in XF, then plans a drawn inspection.
