@@ -68,7 +68,8 @@ Result<Decision> plan_inspection(HandlerContext& c) {
                         (e.county ? " of county " + *e.county : std::string()));
     }
     record.candidates = static_cast<std::uint32_t>(candidates->size());
-    e.institutions = draw_from_sorted(*candidates, record.count, record.seed);  // sorted
+    // institutions_in keeps them sorted.
+    e.institutions = draw_from_sorted(*candidates, record.count, record.seed);
     draw.institutions = record;
   } else {
     REDLINE_ASSIGN(e.institutions, c.fields.id_list("institutions", /*required=*/true));
