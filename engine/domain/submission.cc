@@ -105,6 +105,7 @@ class ParseAhead {
     }
     changed_.notify_all();
     chunk = Chunk();
+    chunk.reserve(kChunkLines);
     for (Chunk& handled : spent) {
       for (ParsedLine& line : handled) {
         if (line.command.ok() && line.command->document != nullptr) {
@@ -112,10 +113,7 @@ class ParseAhead {
         }
       }
     }
-    if (!spent.empty()) chunk.swap(spent.back());  // its room, once cleared
-    chunk.clear();
-    chunk.reserve(kChunkLines);
-    return true;
+    return true;  // the rest of `spent` is freed here, on this thread
   }
 
   void set_paused(bool paused) {
