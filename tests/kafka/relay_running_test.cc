@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <iostream>
 #include <map>
 #include <random>
 #include <set>
@@ -263,14 +264,15 @@ TEST_F(RunningRelay, ABrokerStoppedMidStreamLosesNothingAndReordersNothing) {
 
 TEST_F(RunningRelay, KilledAgainAndAgainItRepeatsOnlyWhatWasUnconfirmedAndTheReplicaEqualsTheSource) {
   REDLINE_REQUIRE_BROKER(!brokers_.empty(), "REDLINE_TEST_KAFKA is not set");
-  // A writer commits a simulated month in twenty steps for several seconds while relays are
-  // started and SIGKILLed one after another: each dies with messages in flight. The pauses,
-  // not the submits, set how long that lasts: with faster submits a shorter window left too
-  // few relays running while there was something to publish.
-  const auto parts = simulate("--seed 8 --counties 6 --institutions 300 --days 30", 20);
+  // A writer commits a simulated month in forty steps for several seconds while relays are
+  // started and SIGKILLed one after another: each dies with messages in flight. A kill lands
+  // mid-publish only while the writer commits, so the steps are large and the pauses short:
+  // with small steps and long pauses a fast machine caught up within each pause and too few
+  // kills landed while there was something to publish.
+  const auto parts = simulate("--seed 8 --counties 6 --institutions 1500 --days 30", 40);
   std::string steps;
   for (const auto& part : parts) {
-    steps += redline_line("submit " + shell_quote(part)) + " > /dev/null || exit 1; sleep 0.4; ";
+    steps += redline_line("submit " + shell_quote(part)) + " > /dev/null || exit 1; sleep 0.15; ";
   }
   BackgroundProcess writer("sh -c " + shell_quote(steps), dir_.sub("writer"));
 
@@ -295,6 +297,8 @@ TEST_F(RunningRelay, KilledAgainAndAgainItRepeatsOnlyWhatWasUnconfirmedAndTheRep
   ASSERT_EQ(last.exit_code, 0) << last.err;
   const std::uint64_t head = status().head;
   ASSERT_EQ(status().lag, 0u);
+  std::cout << "[ relay    ] " << starts.size() - 1 << " relays killed, " << killed_midway
+            << " of them while the relay was publishing\n";
   EXPECT_GE(killed_midway, 3) << "too few kills landed while the relay was publishing";
 
   const auto stored = stored_events(data_);
