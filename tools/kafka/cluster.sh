@@ -107,7 +107,8 @@ stop_node() {  # DIR N SIGNAL
 
 case "${1:-}" in
   up) up "$2" "$3" ;;
-  down) for n in 1 2 3; do stop_node "$2" "$n" TERM; done; echo "cluster: stopped" ;;
+  # All at once: stopped one after another, the last node waits for a quorum that has gone.
+  down) for n in 1 2 3; do stop_node "$2" "$n" TERM & done; wait; echo "cluster: stopped" ;;
   kill) stop_node "$2" "$3" KILL; echo "cluster: node $3 killed" ;;
   start) start_node "$2" "$3" "$4"; wait_node "$2" "$3" "$4"; echo "cluster: node $4 up" ;;
   *) echo "usage: $0 up DIR BASE | down DIR | kill DIR N | start DIR BASE N" >&2; exit 2 ;;
