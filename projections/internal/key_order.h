@@ -7,7 +7,9 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cstdint>
+#include <cstring>
 #include <string_view>
 #include <vector>
 
@@ -21,6 +23,13 @@ struct KeyedItem {
 };
 
 inline std::uint64_t big_endian_at(std::string_view key, std::size_t from) {
+  if (from + 8 <= key.size()) {  // most words: one load, not eight
+    std::uint64_t value;
+    std::memcpy(&value, key.data() + from, 8);
+    if constexpr (std::endian::native == std::endian::little) value = __builtin_bswap64(value);
+    return value;
+  }
+  if (from >= key.size()) return 0;
   std::uint64_t value = 0;
   for (std::size_t i = 0; i < 8; ++i) {
     value <<= 8;

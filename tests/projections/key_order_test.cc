@@ -12,6 +12,22 @@
 namespace redline {
 namespace {
 
+// A word is the key's eight bytes from `from` read big-endian, zeros past the key's end,
+// whether read at once or byte by byte.
+TEST(KeyOrder, AWordIsTheKeysBytesBigEndianZeroPadded) {
+  const std::string key("\x01\x80\xff\x00\x7f" "abcdefghijk", 16);
+  for (std::size_t size = 0; size <= key.size(); ++size) {
+    for (std::size_t from = 0; from <= size + 9; ++from) {
+      std::uint64_t expected = 0;
+      for (std::size_t i = 0; i < 8; ++i) {
+        expected = (expected << 8) | (from + i < size ? static_cast<unsigned char>(key[from + i]) : 0u);
+      }
+      EXPECT_EQ(internal::big_endian_at(std::string_view(key).substr(0, size), from), expected)
+          << "size " << size << ", from " << from;
+    }
+  }
+}
+
 TEST(KeyOrder, SortsLikeTheKeysBytesWithTiesInTheirGivenOrder) {
   std::mt19937 random(7);
   const std::string shared = std::string("hazard_status\0hist/", 19);
