@@ -102,8 +102,8 @@ TEST_F(KafkaCluster, ABrokerKilledDuringARelayLosesNothingAndTheRelayCarriesOn) 
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
     published = sample();
   }
-  ASSERT_EQ(published.cursor, published.head) << "the relay did not publish the first part within 60 s\n"
-                                      << diagnosis(published);
+  ASSERT_EQ(published.cursor, published.head)
+      << "the relay did not publish the first part within 60 s\n" << diagnosis(published);
   std::cout << "[ cluster  ] the relay published the first " << published.head << " events after "
             << std::chrono::duration<double>(published.at - relay_started).count() << " s\n";
   BackgroundProcess writer("sh -c " + shell_quote(steps), dir_.sub("writer"));
