@@ -84,19 +84,15 @@ class HazardFold : public Projection {
     hazards_.prefetch_key(upcoming_key_);
   }
 
-  Status flush(ProjectionBatch& batch) final { return write_out(batch, /*defer=*/false); }
-  Status flush_before_end(ProjectionBatch& batch) final { return write_out(batch, /*defer=*/true); }
+  Status flush(ProjectionBatch& batch) override {
+    hazards_.flush(batch);
+    return Status::Ok();
+  }
   void reset() override { hazards_.reset(); }
 
  protected:
   static constexpr std::string_view kHazardKeyPrefix = "h/";
   static std::string hazard_key(std::string_view id) { return std::string(kHazardKeyPrefix).append(id); }
-  // A flush: what a subclass keeps besides the hazards' states, then the states (`defer`:
-  // a write without a checkpoint, see StateCache::flush).
-  virtual Status write_out(ProjectionBatch& batch, bool defer) {
-    hazards_.flush(batch, defer);
-    return Status::Ok();
-  }
   static std::string_view hazard_id_of_key(std::string_view key) { return key.substr(kHazardKeyPrefix.size()); }
   // `slot` holds the state after the event.
   virtual Status on_hazard(internal::StateCache<HazardState>::Slot& slot, const HazardState* before,
@@ -141,7 +137,7 @@ class HazardStatusProjection final : public HazardFold {
     return Status::Ok();
   }
 
-  Status write_out(ProjectionBatch& batch, bool defer) override {
+  Status flush(ProjectionBatch& batch) override {
     if (loaded_) {
       batch.put(history::kMaxOccurredKey, be64(static_cast<std::uint64_t>(max_occurred_.value())));
       batch.put(history::kEpochKey, be64(epoch_length_));
@@ -153,7 +149,7 @@ class HazardStatusProjection final : public HazardFold {
       for (const auto id : ids) pending.append(id).push_back('\n');
       batch.put(history::kPendingKey, pending);
     }
-    return HazardFold::write_out(batch, defer);  // keeps the marked slots pending_ points to
+    return HazardFold::flush(batch);  // keeps the marked slots pending_ points to
   }
   void reset() override {
     HazardFold::reset();
@@ -282,9 +278,9 @@ class InstitutionScorecardProjection final : public HazardFold {
     return HazardFold::needs_data(stream, type) || type == DrillRecorded::kTypeName ||
            type == ResponsibilityLetterSigned::kTypeName || type == ObligationMissed::kTypeName;
   }
-  Status write_out(ProjectionBatch& batch, bool defer) override {
-    cards_.flush(batch, defer);
-    return HazardFold::write_out(batch, defer);
+  Status flush(ProjectionBatch& batch) override {
+    cards_.flush(batch);
+    return HazardFold::flush(batch);
   }
   void reset() override {
     HazardFold::reset();
@@ -340,9 +336,9 @@ class CountySummaryProjection final : public HazardFold {
   explicit CountySummaryProjection(const ProjectionSettings& settings)
       : HazardFold(settings), counties_(settings.state_cache_entries) {}
   std::string name() const override { return std::string(kCountySummary); }
-  Status write_out(ProjectionBatch& batch, bool defer) override {
-    counties_.flush(batch, defer);
-    return HazardFold::write_out(batch, defer);
+  Status flush(ProjectionBatch& batch) override {
+    counties_.flush(batch);
+    return HazardFold::flush(batch);
   }
   void reset() override {
     HazardFold::reset();

@@ -70,13 +70,6 @@ class Projection {
     (void)batch;
     return Status::Ok();
   }
-  // Called instead of flush() before the runner's writes of a fold from position 1 other
-  // than its last (a rebuild, a projection new to the store). Those writes carry no
-  // checkpoint: if the fold stops before its last write, the next fold drops the
-  // projection's keys and starts over from position 1. So a projection may keep in memory
-  // what it would write here and write it at a later flush; what it drops from memory it
-  // writes now (later reads look for it in the store). By default the same as flush().
-  virtual Status flush_before_end(ProjectionBatch& batch) { return flush(batch); }
   // Forget any state kept in memory (its keys were dropped, or a write failed).
   virtual void reset() {}
 };

@@ -215,15 +215,6 @@ ProjectionStore::Entry* ProjectionStore::find(std::string_view name) const {
 
 bool ProjectionStore::has(std::string_view name) const { return find(name) != nullptr; }
 
-Result<bool> ProjectionStore::has_keys(const Entry& entry) const {
-  const std::string first = projection_key(entry.projection->name(), "");
-  std::unique_ptr<rocksdb::Iterator> it(
-      store_.db()->NewIterator(rocksdb::ReadOptions(), store_.family(layout::kProjectionsFamily)));
-  it->Seek(first);
-  if (!it->status().ok()) return storage_error("cannot read projection", it->status());
-  return it->Valid() && it->key().starts_with(first);
-}
-
 Status ProjectionStore::drop(Entry& entry) {
   rocksdb::DB* db = store_.db();
   const std::string first = projection_key(entry.projection->name(), "");
@@ -254,20 +245,6 @@ Status ProjectionStore::fold(const std::vector<Entry*>& entries, const Projectio
   Position from = head.next();
   for (const Entry* entry : entries) from = std::min(from, entry->checkpoint.next());
   if (from > head) return Status::Ok();
-
-  // A projection folded from position 1 (a rebuild, one new to the store) gets a checkpoint
-  // only with the fold's last write: its writes before that may leave state in memory for
-  // later (Projection::flush_before_end). Keys without a checkpoint are what such a fold
-  // left when it stopped: they go before it starts over.
-  std::vector<bool> from_start(entries.size());
-  for (std::size_t i = 0; i < entries.size(); ++i) {
-    from_start[i] = entries[i]->checkpoint == Position(0);
-    if (from_start[i]) {
-      bool leftover = false;
-      REDLINE_ASSIGN(leftover, has_keys(*entries[i]));
-      if (leftover) REDLINE_RETURN_IF_ERROR(drop(*entries[i]));
-    }
-  }
 
   rocksdb::DB* db = store_.db();
   auto* family = store_.family(layout::kProjectionsFamily);
@@ -309,20 +286,13 @@ Status ProjectionStore::fold(const std::vector<Entry*>& entries, const Projectio
       if (thread.joinable()) thread.join();
     }
   } join_on_exit{writer};
-  bool deferred = false;  // a write left a from-start projection without its checkpoint
-  auto write = [&](bool last_write) -> Status {
+  auto write = [&]() -> Status {
     for (std::size_t i = 0; i < entries.size(); ++i) {
       if (entries[i]->checkpoint >= last) continue;
-      if (from_start[i] && !last_write) {
-        REDLINE_RETURN_IF_ERROR(entries[i]->projection->flush_before_end(views[i]));
-        deferred = true;
-        continue;
-      }
       REDLINE_RETURN_IF_ERROR(entries[i]->projection->flush(views[i]));
       (void)batch->Put(meta, checkpoint_key(entries[i]->projection->name()),
                        encode_checkpoint(last, entries[i]->projection->format_version()));
     }
-    if (last_write) deferred = false;
     REDLINE_RETURN_IF_ERROR(finish_write());
     in_flight = batch;
     in_flight_last = last;
@@ -363,12 +333,12 @@ Status ProjectionStore::fold(const std::vector<Entry*>& entries, const Projectio
     }
     last = event.position;
     if (++pending == settings_.events_per_write) {
-      failed = write(/*last_write=*/false);
+      failed = write();
       if (!failed.ok()) return false;
     }
     return true;
   }, data_wanted, hint);
-  if (failed.ok() && replayed.ok() && (pending > 0 || deferred)) failed = write(/*last_write=*/true);
+  if (failed.ok() && replayed.ok() && pending > 0) failed = write();
   const Status last_write = finish_write();
   if (failed.ok()) failed = last_write;
   if (!failed.ok() || !replayed.ok()) {

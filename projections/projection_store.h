@@ -9,10 +9,7 @@
 // updates and rebuilds, and a store whose projections are behind (a crash, a new projection,
 // a changed format) catches up by itself. Each batch of folded events is written as one
 // RocksDB WriteBatch together with the new checkpoint, so state and checkpoint never
-// disagree. A fold from position 1 (a rebuild, a projection new to the store) writes its
-// checkpoint with its last batch only, so that its projections may write each state once
-// (Projection::flush_before_end); keys without a checkpoint are what such a fold left when
-// it stopped, and the next fold drops them before it starts over.
+// disagree.
 //
 // Not thread-safe: one ProjectionStore per EventStore, used by one thread.
 #pragma once
@@ -86,7 +83,6 @@ class ProjectionStore {
   Status load_checkpoints();
   Status fold(const std::vector<Entry*>& entries, const ProjectionProgress& progress);
   Status drop(Entry& entry);
-  Result<bool> has_keys(const Entry& entry) const;
   Entry* find(std::string_view name) const;
 
   EventStore& store_;

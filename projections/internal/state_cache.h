@@ -146,15 +146,25 @@ class StateCache {
     return *found == nullptr ? static_cast<T*>(nullptr) : &(*found)->state;
   }
 
-  // Writes the dirty states into the batch (only right before the batch is written). With
-  // `defer` (a write without a checkpoint: Projection::flush_before_end), a flush that
-  // drops nothing leaves them dirty for a later one, so that a rebuild writes each state
-  // once rather than once per write; a flush that ages the generations writes them all, as
-  // a state may be dropped only once it is in the store.
-  void flush(ProjectionBatch& batch, bool defer = false) {
-    const bool ages = current_.size() + previous_.size() > limit_;
-    if (!defer || ages) write_dirty(batch);
-    if (ages) {
+  // Writes the dirty states into the batch (only right before the batch is written).
+  void flush(ProjectionBatch& batch) {
+    // In key order: RocksDB's memtable inserts a run of ascending keys next to the previous
+    // one instead of searching its skiplist from the top for each.
+    std::vector<KeyedItem<Slot*>> in_order;
+    in_order.reserve(dirty_.size());
+    for (Slot* slot : dirty_) in_order.push_back({{}, slot->key, slot});
+    sort_by_key(&in_order, [](const Slot*, const Slot*) { return false; });  // keys are unique
+    std::string encoded;
+    UnreadPuts puts(batch);
+    for (std::size_t i = 0; i < in_order.size(); ++i) {
+      if (i + kPrefetchAhead < in_order.size()) prefetch_slot(in_order[i + kPrefetchAhead].item);
+      Slot* slot = in_order[i].item;
+      encode_state_into(slot->state, &encoded);
+      puts.put(slot->key, encoded);
+      slot->dirty = false;
+    }
+    dirty_.clear();
+    if (current_.size() + previous_.size() > limit_) {
       // The older generation goes, except what the owner still marks (it holds pointers to
       // those): they join the younger one. A dropped state was written by an earlier flush
       // than this one (it was not touched since it aged), so a runner that writes batches
@@ -178,25 +188,6 @@ class StateCache {
   using Index = SlotIndex<Slot>;
   // How many hints pass between asking for a key's buckets and for its slot.
   static constexpr std::size_t kSlotStage = 8;
-
-  void write_dirty(ProjectionBatch& batch) {
-    // In key order: RocksDB's memtable inserts a run of ascending keys next to the previous
-    // one instead of searching its skiplist from the top for each.
-    std::vector<KeyedItem<Slot*>> in_order;
-    in_order.reserve(dirty_.size());
-    for (Slot* slot : dirty_) in_order.push_back({{}, slot->key, slot});
-    sort_by_key(&in_order, [](const Slot*, const Slot*) { return false; });  // keys are unique
-    std::string encoded;
-    UnreadPuts puts(batch);
-    for (std::size_t i = 0; i < in_order.size(); ++i) {
-      if (i + kPrefetchAhead < in_order.size()) prefetch_slot(in_order[i + kPrefetchAhead].item);
-      Slot* slot = in_order[i].item;
-      encode_state_into(slot->state, &encoded);
-      puts.put(slot->key, encoded);
-      slot->dirty = false;
-    }
-    dirty_.clear();
-  }
 
   static std::unique_ptr<Slot> fresh(std::string_view key) {
     auto slot = std::make_unique<Slot>();

@@ -2,7 +2,6 @@
 // rebuild equal to incremental maintenance on a simulated city.
 #include <gtest/gtest.h>
 
-#include <algorithm>
 #include <map>
 
 #include <rocksdb/db.h>
@@ -235,52 +234,6 @@ std::vector<std::map<std::string, std::string>> rebuild_equals_incremental(
   auto reopened = ProjectionStore::open(store, settings).value();
   for (const auto& info : reopened->list()) EXPECT_EQ(info.lag, 0u) << info.name;
   return all_keys;
-}
-
-// A fold from position 1 writes its projection's checkpoint with its last write only. Keys
-// without a checkpoint (what such a fold leaves when it stops before its last write) are
-// dropped by the next fold, which starts over and reaches the same keys: without the drop,
-// the history snapshots would start from the states and pending list left behind.
-TEST(ProjectionRebuild, AFoldFromTheStartWritesItsCheckpointLastAndStartsOverWithout) {
-  testing::TempDir dir;
-  auto opened = EventStore::open(StoreOptions{dir.sub("store"), false, true});
-  ASSERT_TRUE(opened.ok());
-  EventStore& store = **opened;
-  std::vector<std::string> lines;
-  SimulationOptions options{.seed = 11, .counties = 2, .institutions = 30, .days = 15};
-  SimulationCounts counts;
-  ASSERT_TRUE(simulate_city(options, [&](const nlohmann::ordered_json& c) { lines.push_back(c.dump()); },
-                            &counts).ok());
-  MemoryLineSource source(lines);
-  ASSERT_EQ(run_submission(store, RulesConfig{}, source, [](const auto&) {}).rejected, 0u);
-  ProjectionSettings settings{97};
-  settings.events_per_write = 200;
-  auto projections = ProjectionStore::open(store, settings).value();
-  ASSERT_TRUE(projections->catch_up().ok());
-  const auto before = dump(*projections, kHazardStatus);
-  ASSERT_FALSE(before.empty());
-
-  const std::string checkpoint_key("projection\0hazard_status", 24);
-  auto has_checkpoint = [&] {
-    std::string value;
-    return store.db()->Get(rocksdb::ReadOptions(), store.family(layout::kMetaFamily), checkpoint_key, &value).ok();
-  };
-  std::vector<bool> checkpointed;  // after each write
-  ASSERT_TRUE(projections->rebuild(kHazardStatus, [&](std::string_view, Position, Position) {
-    checkpointed.push_back(has_checkpoint());
-  }).ok());
-  ASSERT_GT(checkpointed.size(), 3u) << "the rebuild wrote several times";
-  EXPECT_EQ(std::count(checkpointed.begin(), checkpointed.end(), true), 1);
-  EXPECT_TRUE(checkpointed.back()) << "the checkpoint came with the last write";
-  EXPECT_EQ(dump(*projections, kHazardStatus), before);
-
-  // As if the fold had stopped before its last write: keys, no checkpoint.
-  projections.reset();
-  ASSERT_TRUE(store.db()->Delete(rocksdb::WriteOptions(), store.family(layout::kMetaFamily), checkpoint_key).ok());
-  auto reopened = ProjectionStore::open(store, settings).value();
-  EXPECT_EQ(reopened->info(kHazardStatus)->position, Position(0));
-  ASSERT_TRUE(reopened->catch_up().ok());
-  EXPECT_EQ(dump(*reopened, kHazardStatus), before);
 }
 
 TEST(ProjectionRebuild, EqualsIncrementalMaintenanceOnASimulatedCity) {

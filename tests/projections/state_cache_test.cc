@@ -1,7 +1,7 @@
 // The projections' state cache (projections/internal/state_cache.h): states come from the
 // batch once and stay in memory; a flush writes the dirty ones in key order; over its limit
 // it drops the older generation at a flush, except the slots its owner marked, whose
-// addresses stay valid; a deferred flush writes only when it drops.
+// addresses stay valid.
 #include "projections/internal/state_cache.h"
 
 #include <gtest/gtest.h>
@@ -92,43 +92,6 @@ TEST(StateCache, OverItsLimitItDropsTheOlderGenerationButKeepsMarkedSlots) {
   ASSERT_NE(*a, nullptr);
   EXPECT_EQ((*a)->state.value, 7) << "a dropped state comes back from the batch";
   EXPECT_EQ(batch.reads, reads + 1);
-}
-
-// A deferred flush (a write without a checkpoint) leaves dirty states in memory while it
-// drops nothing, so each is written once, by a later flush; one that ages the generations
-// writes every dirty state first, so nothing leaves memory unwritten.
-TEST(StateCache, ADeferredFlushWritesOnlyWhenItDropsStates) {
-  MapBatch batch;
-  internal::StateCache<Counter> cache(/*limit=*/3);
-  auto touch = [&](const char* key, std::int64_t value) {
-    auto slot = cache.slot(batch, key, /*create=*/true);
-    ASSERT_TRUE(slot.ok());
-    (*slot)->state.value = value;
-  };
-  touch("k/a", 1);
-  touch("k/b", 1);
-  cache.flush(batch, /*defer=*/true);
-  EXPECT_TRUE(batch.written.empty()) << "under the limit: nothing written";
-  touch("k/a", 2);
-  cache.flush(batch, /*defer=*/true);
-  EXPECT_TRUE(batch.written.empty());
-  cache.flush(batch);  // the fold's last write
-  EXPECT_EQ(batch.written, (std::vector<std::string>{"k/a", "k/b"})) << "each state once";
-  EXPECT_EQ(stored(batch, "k/a"), 2);
-
-  batch.written.clear();
-  touch("k/c", 3);
-  touch("k/d", 4);  // four states against a limit of three: this flush ages them
-  cache.flush(batch, /*defer=*/true);
-  EXPECT_EQ(batch.written, (std::vector<std::string>{"k/c", "k/d"}));
-  cache.flush(batch, /*defer=*/true);  // drops a, b, c and d: all are in the batch
-  batch.written.clear();
-  for (const char* key : {"k/a", "k/b", "k/c", "k/d"}) {
-    auto slot = cache.slot(batch, key, /*create=*/false);
-    ASSERT_TRUE(slot.ok());
-    ASSERT_NE(*slot, nullptr) << key;
-  }
-  EXPECT_EQ(stored(batch, "k/d"), 4);
 }
 
 }  // namespace
