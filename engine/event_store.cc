@@ -10,11 +10,13 @@
 #include <rocksdb/write_batch.h>
 #include <spdlog/spdlog.h>
 
+#include <chrono>
 #include <cstdarg>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include "engine/commit_pipeline.h"
 #include "engine/store_layout.h"
@@ -25,6 +27,8 @@ namespace redline {
 namespace {
 
 constexpr std::size_t kVersionCacheLimit = 1'000'000;
+// How long a follower waits for a store another process is creating.
+constexpr auto kCreationWait = std::chrono::seconds(5);
 
 std::shared_ptr<spdlog::logger> store_logger() {
   static auto logger = [] {
@@ -157,6 +161,23 @@ EventStore::~EventStore() {
 }
 
 Result<std::unique_ptr<EventStore>> EventStore::open(const StoreOptions& options) {
+  bool incomplete = false;
+  auto store = open_once(options, &incomplete);
+  if (!options.follower) return store;
+  // A store is created in steps (the folder, RocksDB's files, its column families, then the
+  // format record), so a follower opening it meanwhile finds it half made. While the
+  // creating process lives, wait for it rather than call the store damaged.
+  const auto give_up = std::chrono::steady_clock::now() + kCreationWait;
+  while (!store.ok() && incomplete && std::chrono::steady_clock::now() < give_up &&
+         store_lock_holder_alive(options.path)) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    incomplete = false;
+    store = open_once(options, &incomplete);
+  }
+  return store;
+}
+
+Result<std::unique_ptr<EventStore>> EventStore::open_once(const StoreOptions& options, bool* incomplete) {
   namespace fs = std::filesystem;
   std::error_code ec;
   const bool exists = fs::exists(fs::path(options.path) / "CURRENT", ec);
@@ -165,6 +186,7 @@ Result<std::unique_ptr<EventStore>> EventStore::open(const StoreOptions& options
                                             " (run `redline init` first)");
   }
   if (!exists && options.follower) {
+    *incomplete = true;
     return Status(ErrorCode::not_found, "no Redline store at " + options.path);
   }
   int lock_fd = -1;
@@ -248,7 +270,10 @@ Result<std::unique_ptr<EventStore>> EventStore::open(const StoreOptions& options
   } else {
     s = rocksdb::DB::Open(db_options, options.path, descriptors, &store->families_->handles, &raw);
   }
-  if (!s.ok()) return storage_error("cannot open store " + options.path, s);
+  if (!s.ok()) {
+    *incomplete = options.follower;
+    return storage_error("cannot open store " + options.path, s);
+  }
   store->db_.reset(raw);
   for (std::size_t i = 0; i < descriptors.size(); ++i) {
     store->families_->by_name[descriptors[i].name] = store->families_->handles[i];
@@ -263,6 +288,7 @@ Result<std::unique_ptr<EventStore>> EventStore::open(const StoreOptions& options
   std::string format;
   s = raw->Get(rocksdb::ReadOptions(), f.meta, slice(layout::kFormatKey), &format);
   if (s.IsNotFound() && options.follower) {
+    *incomplete = true;
     return Status(ErrorCode::corruption, options.path + " is not a Redline store (no format record)");
   }
   if (s.IsNotFound()) {

@@ -205,7 +205,9 @@ class EventStore {
     internal::CommandResultMap command_results;
   };
   EventStore(StoreOptions options, int lock_fd);
-  static Result<std::unique_ptr<EventStore>> open_follower(const StoreOptions& options);
+  // One attempt at open(). `incomplete` is set when a follower found the store unopenable or
+  // without its format record: what a store looks like while another process creates it.
+  static Result<std::unique_ptr<EventStore>> open_once(const StoreOptions& options, bool* incomplete);
   Status load_head();
   Result<StreamVersion> load_stream_version(std::string_view stream) const;
   // Pending (in-flight) state first, then the durable state.

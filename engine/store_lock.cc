@@ -1,10 +1,12 @@
 #include "engine/store_lock.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/file.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 
 namespace redline {
@@ -35,6 +37,20 @@ Result<int> acquire_store_lock(const std::string& store_path) {
     // The pid is only for the error message of a second process; the lock itself holds.
   }
   return fd;
+}
+
+bool store_lock_holder_alive(const std::string& store_path) {
+  const std::string lock_path = store_path + "/redline.lock";
+  const int fd = ::open(lock_path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  char holder[32] = {0};
+  const ssize_t n = ::pread(fd, holder, sizeof holder - 1, 0);
+  ::close(fd);
+  if (n <= 0) return false;
+  char* end = nullptr;
+  const long pid = std::strtol(holder, &end, 10);
+  if (end == holder || pid <= 0) return false;
+  return ::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM;
 }
 
 void release_store_lock(int fd) {

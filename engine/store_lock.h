@@ -13,6 +13,11 @@ namespace redline {
 // ("store ... is in use by another process") when another process holds it.
 Result<int> acquire_store_lock(const std::string& store_path);
 
+// Whether the process that last took the lock is still running (the lock file names it),
+// found without touching the lock, so a writer starting meanwhile is never refused. A
+// follower uses it to tell a store being created from one that is not a Redline store.
+bool store_lock_holder_alive(const std::string& store_path);
+
 // Releases a lock taken by acquire_store_lock; ignores -1.
 void release_store_lock(int fd);
 

@@ -289,6 +289,7 @@ Result<RelayProgress> Relay::run(const std::atomic<bool>& stop, std::chrono::mil
     state = State::away;
   };
   auto came_back = [&] {
+    relay.out->broker_answered();
     if (state == State::away) {
       relay.notice(RelayNotice::back, "relay: Kafka at " + brokers + " is reachable again; publishing after position " +
                                           std::to_string(relay.cursor->position().value()));

@@ -107,6 +107,9 @@ Result<bool> OutboxProducer::produce_next(Position position, std::string_view st
     return kafka_error("relay produced position " + std::to_string(position.value()) +
                                                  " after " + std::to_string(produced().value()));
   }
+  // The wait for an answer starts when something goes in flight: a producer that sat idle
+  // through an outage is not stalled the moment it produces again.
+  if (remaining_.empty()) last_progress_ = std::chrono::steady_clock::now();
   // Counted before producing: a report may arrive inside the produce call's own polling.
   remaining_.push_back(static_cast<std::uint8_t>(alert ? (2 | kHasAlert) : 1));
   bool stopped = false;

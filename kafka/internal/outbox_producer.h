@@ -66,7 +66,13 @@ class OutboxProducer : public RdKafka::DeliveryReportCb, public QuietKafkaLog {
   bool brokers_down_for(std::chrono::milliseconds grace) const {
     return down_since_ && std::chrono::steady_clock::now() - *down_since_ >= grace;
   }
-  // The last time a delivery was confirmed (or the bookkeeping started).
+  // A broker answered another request (the topics were created or found): an earlier
+  // "every broker down" is stale. librdkafka reports brokers going down but not coming back,
+  // so without this a producer that lived through an outage looked down until its first
+  // delivery, and the relay reported Kafka away again just after reporting it back.
+  void broker_answered() { down_since_.reset(); }
+  // The last time a delivery was confirmed, a message went in flight with none before it,
+  // or the bookkeeping started.
   std::chrono::steady_clock::time_point last_progress() const { return last_progress_; }
 
   RdKafka::Producer& producer() { return *producer_; }

@@ -1,7 +1,12 @@
 #include "engine/event_store.h"
 
 #include <gtest/gtest.h>
+#include <rocksdb/db.h>
+
+#include <chrono>
+#include <fstream>
 #include <future>
+#include <thread>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -393,6 +398,64 @@ TEST(EventStore, AFollowerKeepsUpAcrossWriterSessions) {
     ASSERT_TRUE((*follower)->scan(Position(1), [&](Position, std::string_view) { return ++seen, true; }).ok());
     EXPECT_EQ(seen, written.position.value()) << "session " << session;
   }
+}
+
+// A store is created in steps, so a follower may open it half made: RocksDB's files there
+// but not yet its column families or the format record. While the creating process lives
+// the follower waits for it instead of calling the store damaged (a relay started beside
+// the first submit did).
+TEST(EventStore, AFollowerWaitsForAStoreBeingCreated) {
+  testing::TempDir dir;
+  {
+    // The half-made store: RocksDB's default family only, and a living process (this one)
+    // named in the lock file.
+    rocksdb::Options options;
+    options.create_if_missing = true;
+    rocksdb::DB* raw = nullptr;
+    ASSERT_TRUE(rocksdb::DB::Open(options, dir.path(), &raw).ok());
+    delete raw;
+    std::ofstream(dir.path() + "/redline.lock") << ::getpid() << "\n";
+  }
+  StoreOptions follower_options{dir.path(), false, false};
+  follower_options.follower = true;
+  const auto started = std::chrono::steady_clock::now();
+  auto follower = std::async(std::launch::async, [&] { return EventStore::open(follower_options); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  ASSERT_EQ(follower.wait_for(std::chrono::seconds(0)), std::future_status::timeout) << "it did not wait";
+  {
+    auto writer = open_store(dir.path());  // finishes the store
+    ASSERT_NE(writer, nullptr);
+    append_committed(*writer, {new_event("hazard-A", hazard_reported("A"))});
+  }
+  auto opened = follower.get();
+  ASSERT_TRUE(opened.ok()) << opened.status().to_string();
+  EXPECT_GE(std::chrono::steady_clock::now() - started, std::chrono::milliseconds(300));
+  ASSERT_TRUE((*opened)->catch_up().ok());
+  EXPECT_EQ((*opened)->head().position, Position(1));
+}
+
+// ... and calls a folder that is not a Redline store so at once when nobody is creating it.
+TEST(EventStore, AFollowerRefusesAForeignDatabaseAtOnce) {
+  testing::TempDir dir;
+  {
+    rocksdb::Options options;
+    options.create_if_missing = true;
+    rocksdb::DB* raw = nullptr;
+    ASSERT_TRUE(rocksdb::DB::Open(options, dir.path(), &raw).ok());
+    delete raw;
+  }
+  StoreOptions follower_options{dir.path(), false, false};
+  follower_options.follower = true;
+  const auto started = std::chrono::steady_clock::now();
+  auto opened = EventStore::open(follower_options);
+  EXPECT_FALSE(opened.ok());
+  EXPECT_NE(opened.status().message().find("cannot open store " + dir.path()), std::string::npos)
+      << opened.status().to_string();
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(2));
+
+  follower_options.path = dir.path() + "/nothing-here";
+  opened = EventStore::open(follower_options);
+  EXPECT_EQ(opened.status().code(), ErrorCode::not_found);
 }
 
 }  // namespace

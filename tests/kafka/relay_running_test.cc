@@ -262,6 +262,29 @@ TEST_F(RunningRelay, ABrokerStoppedMidStreamLosesNothingAndReordersNothing) {
   check_topic(stored, messages);
 }
 
+TEST_F(RunningRelay, StartedWhileKafkaIsDownItSaysSoOnceAndPublishesWhenItComes) {
+  REDLINE_REQUIRE_BROKER(!brokers_.empty(), "REDLINE_TEST_KAFKA is not set (the jars come with it)");
+  OwnBroker broker(dir_.sub("kafka"));
+  const auto parts = simulate("--seed 9 --counties 2 --institutions 24 --days 14", 1);
+  ASSERT_EQ(redline("submit " + shell_quote(parts[0])).exit_code, 0);
+  BackgroundProcess relay(redline_line("--kafka " + broker.brokers() + " relay"), dir_.sub("relay"));
+  ASSERT_NE(testing::wait_for_text(relay.err_path(), "unreachable", 30'000).find("unreachable"), std::string::npos)
+      << relay.err();
+  // The same producer lived through the outage: once the broker answers, Kafka is back,
+  // without a second "unreachable" before the first delivery.
+  auto up = broker.up();
+  ASSERT_EQ(up.exit_code, 0) << up.out << up.err;
+  const RelayStatus caught_up = wait_caught_up(60'000);
+  ASSERT_EQ(caught_up.lag, 0u) << relay.err();
+  relay.signal(SIGTERM);
+  ASSERT_EQ(relay.wait(30'000), 0) << relay.err();
+  EXPECT_EQ(count(relay.err(), "is unreachable"), 1) << relay.err();
+  EXPECT_EQ(count(relay.err(), "is reachable again"), 1) << relay.err();
+  const auto stored = stored_events(data_);
+  const auto arrivals = check_topic(stored, consume_all(broker.brokers(), events_topic_, stored.size()));
+  for (const auto& [position, times] : arrivals) EXPECT_EQ(times, 1) << "position " << position;
+}
+
 TEST_F(RunningRelay, KilledAgainAndAgainItRepeatsOnlyWhatWasUnconfirmedAndTheReplicaEqualsTheSource) {
   REDLINE_REQUIRE_BROKER(!brokers_.empty(), "REDLINE_TEST_KAFKA is not set");
   // A writer commits a simulated month in forty steps for several seconds while relays are
@@ -270,8 +293,11 @@ TEST_F(RunningRelay, KilledAgainAndAgainItRepeatsOnlyWhatWasUnconfirmedAndTheRep
   // with small steps and long pauses a fast machine caught up within each pause and too few
   // kills landed while there was something to publish.
   const auto parts = simulate("--seed 8 --counties 6 --institutions 1500 --days 30", 40);
+  // The store exists before the first relay starts: a relay refuses a store that is not there.
+  ASSERT_EQ(redline("submit " + shell_quote(parts[0])).exit_code, 0);
   std::string steps;
-  for (const auto& part : parts) {
+  for (std::size_t i = 1; i < parts.size(); ++i) {
+    const std::string& part = parts[i];
     steps += redline_line("submit " + shell_quote(part)) + " > /dev/null || exit 1; sleep 0.15; ";
   }
   BackgroundProcess writer("sh -c " + shell_quote(steps), dir_.sub("writer"));
