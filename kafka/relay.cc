@@ -183,7 +183,8 @@ Result<std::unique_ptr<Relay>> Relay::open(EventStore& store, const KafkaConfig&
   return std::unique_ptr<Relay>(new Relay(std::move(impl)));
 }
 
-Status Relay::ensure_topics(const std::atomic<bool>* stop, std::chrono::steady_clock::time_point until) {
+Status Relay::ensure_topics(const std::atomic<bool>* stop, std::chrono::steady_clock::time_point until,
+                            bool give_up_when_down) {
   rd_kafka_t* handle = impl_->out->producer().c_ptr();
   const KafkaConfig& config = impl_->config;
   char error[512];
@@ -208,12 +209,16 @@ Status Relay::ensure_topics(const std::atomic<bool>* stop, std::chrono::steady_c
   rd_kafka_CreateTopics(handle, topics.data(), topics.size(), nullptr, queue);
   rd_kafka_event_t* event = nullptr;
   const auto deadline = std::min(until, Clock::now() + std::chrono::milliseconds(internal::kKafkaAnswerTimeoutMs));
-  while (event == nullptr && Clock::now() < deadline && !(stop != nullptr && stop->load())) {
+  bool all_down = false;
+  while (event == nullptr && Clock::now() < deadline && !(stop != nullptr && stop->load()) && !all_down) {
     event = rd_kafka_queue_poll(queue, 100);
     impl_->out->poll(0);  // error events tell the relay's state meanwhile
+    all_down = give_up_when_down && event == nullptr && impl_->out->brokers_down_for(kDownGrace);
   }
-  Status outcome = kafka_error("no answer from Kafka at " + config.brokers + " within " +
-                               std::to_string(internal::kKafkaAnswerTimeoutMs / 1000) + " s (creating topics)");
+  Status outcome = kafka_error(all_down ? "creating topics: every broker at " + config.brokers + " is down"
+                                        : "no answer from Kafka at " + config.brokers + " within " +
+                                              std::to_string(internal::kKafkaAnswerTimeoutMs / 1000) +
+                                              " s (creating topics)");
   if (event != nullptr) {
     outcome = Status::Ok();
     if (rd_kafka_event_error(event)) {
@@ -304,7 +309,8 @@ Result<RelayProgress> Relay::run(const std::atomic<bool>& stop, std::chrono::mil
       topics_ready = false;
     }
     if (!topics_ready) {
-      Status topics = ensure_topics(&stop);
+      // Kafka down when the relay starts is said at once; later attempts wait for an answer.
+      Status topics = ensure_topics(&stop, Clock::time_point::max(), state == State::starting);
       if (!topics.ok()) {
         if (stop.load()) break;
         went_away(topics.message());

@@ -71,8 +71,12 @@ class Relay {
   // Creates the events and alerts topics if missing (configured partitions, replication and
   // min.insync.replicas; the events topic keeps everything). kafka_error when the broker
   // does not answer; returns early, with kafka_error, once *stop is set or at `until`.
+  // `give_up_when_down`: also as soon as librdkafka has reported every broker down for a
+  // second, rather than waiting out the answer's timeout (for a first attempt: a producer
+  // that has lived through an outage keeps that report until a broker answers).
   Status ensure_topics(const std::atomic<bool>* stop = nullptr,
-                       std::chrono::steady_clock::time_point until = std::chrono::steady_clock::time_point::max());
+                       std::chrono::steady_clock::time_point until = std::chrono::steady_clock::time_point::max(),
+                       bool give_up_when_down = false);
 
   // single_pass relays only. One pass: publishes every event committed as of the call. kafka_error when a message is
   // not confirmed within pass_delivery_timeout_ms; the cursor then stays before it.

@@ -66,7 +66,8 @@ int run_relay(CliContext& context, const RelayOptions& options) {
   auto relay = Relay::open(**store, config->kafka, std::move(settings));
   if (!relay.ok()) return report_error(relay.status());
   if (options.once) {
-    Status topics = (*relay)->ensure_topics();
+    Status topics = (*relay)->ensure_topics(nullptr, std::chrono::steady_clock::time_point::max(),
+                                            /*give_up_when_down=*/true);
     if (!topics.ok()) return report_error(topics);
     auto progress = (*relay)->publish_pending();
     if (!progress.ok()) return report_error(progress.status());
