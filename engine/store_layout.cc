@@ -1,17 +1,21 @@
 #include "engine/store_layout.h"
 
+#include <bit>
+#include <cstring>
+
 namespace redline::layout {
 
+// One append and one load, not eight: a rebuild builds a key of these per history record.
 void append_u64_be(std::string* out, std::uint64_t value) {
-  for (int shift = 56; shift >= 0; shift -= 8) {
-    out->push_back(static_cast<char>((value >> shift) & 0xFF));
-  }
+  if constexpr (std::endian::native == std::endian::little) value = __builtin_bswap64(value);
+  out->append(reinterpret_cast<const char*>(&value), sizeof value);
 }
 
 std::optional<std::uint64_t> read_u64_be(std::string_view bytes) {
   if (bytes.size() != 8) return std::nullopt;
-  std::uint64_t value = 0;
-  for (unsigned char c : bytes) value = value << 8 | c;
+  std::uint64_t value;
+  std::memcpy(&value, bytes.data(), sizeof value);
+  if constexpr (std::endian::native == std::endian::little) value = __builtin_bswap64(value);
   return value;
 }
 

@@ -224,7 +224,7 @@ class HazardStatusProjection final : public HazardFold {
       }
       Slot* slot = in_order_[i].item;
       slot->marked = false;
-      key = history::history_key(hazard_id_of_key(slot->key), position, epoch_length_);
+      history::history_key_into(hazard_id_of_key(slot->key), position, epoch_length_, &key);
       internal::encode_state_into(slot->state, &encoded);
       puts.put(key, encoded);
     }

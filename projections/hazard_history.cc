@@ -34,9 +34,16 @@ Result<std::uint64_t> read_epoch_length(const std::optional<std::string>& stored
   return *length;
 }
 std::string history_key(std::string_view hazard_id, Position snapshot, std::uint64_t epoch_length) {
-  std::string key = history_prefix(hazard_id, history_epoch(snapshot, epoch_length));
-  layout::append_u64_be(&key, snapshot.value());
+  std::string key;
+  history_key_into(hazard_id, snapshot, epoch_length, &key);
   return key;
+}
+void history_key_into(std::string_view hazard_id, Position snapshot, std::uint64_t epoch_length, std::string* key) {
+  key->assign(kHistoryPrefix);
+  layout::append_u64_be(key, history_epoch(snapshot, epoch_length));
+  key->append(hazard_id);
+  key->push_back('\0');
+  layout::append_u64_be(key, snapshot.value());
 }
 std::string snapshot_key(Position snapshot) {
   std::string key(kSnapshotPrefix);

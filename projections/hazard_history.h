@@ -35,6 +35,8 @@ inline constexpr std::string_view kSnapshotPrefix = "snap/";
 // Epoch n holds snapshots n*length+1 .. (n+1)*length.
 std::uint64_t history_epoch(Position snapshot, std::uint64_t length);
 std::string history_key(std::string_view hazard_id, Position snapshot, std::uint64_t epoch_length);
+// The same into `key`, reusing its buffer (a rebuild writes millions).
+void history_key_into(std::string_view hazard_id, Position snapshot, std::uint64_t epoch_length, std::string* key);
 // The prefix of a hazard's records within one epoch.
 std::string history_prefix(std::string_view hazard_id, std::uint64_t epoch);
 // The epoch length in a stored kEpochKey record (none stored: kEventsPerFoldWrite, as no

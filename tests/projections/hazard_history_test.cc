@@ -175,5 +175,14 @@ TEST_F(HazardHistory, APositionPastTheHeadIsAnError) {
   EXPECT_NE(board.status().message().find("past the head"), std::string::npos);
 }
 
+TEST(HistoryKeys, AHistoryKeyIsItsEpochIdAndSnapshot) {
+  const std::string expected = std::string("hist/") + std::string("\0\0\0\0\0\0\0\x02", 8) + "H-7" + '\0' +
+                               std::string("\0\0\0\0\0\x1e\x84\x80", 8);  // 2,000,000
+  EXPECT_EQ(history::history_key("H-7", Position(2'000'000), 999'999), expected);
+  std::string reused = "something longer than the key, which is replaced";
+  history::history_key_into("H-7", Position(2'000'000), 999'999, &reused);
+  EXPECT_EQ(reused, expected);
+}
+
 }  // namespace
 }  // namespace redline
