@@ -47,10 +47,20 @@ inline void prefetch(const void* address) { __builtin_prefetch(address, /*rw=*/0
 // Past this many ascending runs, sort_by_key sorts instead of merging them.
 inline constexpr std::size_t kMostRunsToMerge = 64;
 
+// The order of two items' words: negative, zero or positive. Word by word, inline: the
+// arrays' own == and < call memcmp, then compare again (5% of a rebuild's fold thread).
+template <class T>
+int compare_words(const KeyedItem<T>& a, const KeyedItem<T>& b) {
+  for (std::size_t w = 0; w < a.words.size(); ++w) {
+    if (a.words[w] != b.words[w]) return a.words[w] < b.words[w] ? -1 : 1;
+  }
+  return 0;
+}
+
 // Whether two items of one sorted run have the same key (their words first).
 template <class T>
 bool same_key(const KeyedItem<T>& a, const KeyedItem<T>& b) {
-  return a.words == b.words && a.key == b.key;
+  return compare_words(a, b) == 0 && a.key == b.key;
 }
 
 // Items in the byte order of their keys; among equal keys, in the order of `tie`.
@@ -74,7 +84,7 @@ void sort_by_key(std::vector<KeyedItem<T>>* items, Tie tie) {
     for (std::size_t w = 0; w < item.words.size(); ++w) item.words[w] = big_endian_at(item.key, skip + 8 * w);
   }
   const auto before = [&tie](const KeyedItem<T>& a, const KeyedItem<T>& b) {
-    if (a.words != b.words) return a.words < b.words;
+    if (const int words = compare_words(a, b); words != 0) return words < 0;
     // Zero padding makes "a" and "a\0" agree so far: the keys decide.
     if (const int order = a.key.compare(b.key); order != 0) return order < 0;
     return tie(a.item, b.item);
