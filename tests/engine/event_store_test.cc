@@ -400,24 +400,32 @@ TEST(EventStore, AFollowerKeepsUpAcrossWriterSessions) {
   }
 }
 
+// A RocksDB database with nothing of a Redline store in it.
+void create_bare_rocksdb(const std::string& path) {
+  rocksdb::Options options;
+  options.create_if_missing = true;
+  rocksdb::DB* raw = nullptr;
+  ASSERT_TRUE(rocksdb::DB::Open(options, path, &raw).ok());
+  delete raw;
+}
+
+StoreOptions follower_of(const std::string& path) {
+  StoreOptions options{path, false, false};
+  options.follower = true;
+  return options;
+}
+
 // A store is created in steps, so a follower may open it half made: RocksDB's files there
 // but not yet its column families or the format record. While the creating process lives
 // the follower waits for it instead of calling the store damaged (a relay started beside
 // the first submit did).
 TEST(EventStore, AFollowerWaitsForAStoreBeingCreated) {
   testing::TempDir dir;
-  {
-    // The half-made store: RocksDB's default family only, and a living process (this one)
-    // named in the lock file.
-    rocksdb::Options options;
-    options.create_if_missing = true;
-    rocksdb::DB* raw = nullptr;
-    ASSERT_TRUE(rocksdb::DB::Open(options, dir.path(), &raw).ok());
-    delete raw;
-    std::ofstream(dir.path() + "/redline.lock") << ::getpid() << "\n";
-  }
-  StoreOptions follower_options{dir.path(), false, false};
-  follower_options.follower = true;
+  // The half-made store: RocksDB's default family only, and a living process (this one)
+  // named in the lock file.
+  create_bare_rocksdb(dir.path());
+  std::ofstream(dir.path() + "/redline.lock") << ::getpid() << "\n";
+  const StoreOptions follower_options = follower_of(dir.path());
   const auto started = std::chrono::steady_clock::now();
   auto follower = std::async(std::launch::async, [&] { return EventStore::open(follower_options); });
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
@@ -437,15 +445,8 @@ TEST(EventStore, AFollowerWaitsForAStoreBeingCreated) {
 // ... and calls a folder that is not a Redline store so at once when nobody is creating it.
 TEST(EventStore, AFollowerRefusesAForeignDatabaseAtOnce) {
   testing::TempDir dir;
-  {
-    rocksdb::Options options;
-    options.create_if_missing = true;
-    rocksdb::DB* raw = nullptr;
-    ASSERT_TRUE(rocksdb::DB::Open(options, dir.path(), &raw).ok());
-    delete raw;
-  }
-  StoreOptions follower_options{dir.path(), false, false};
-  follower_options.follower = true;
+  create_bare_rocksdb(dir.path());
+  StoreOptions follower_options = follower_of(dir.path());
   const auto started = std::chrono::steady_clock::now();
   auto opened = EventStore::open(follower_options);
   EXPECT_FALSE(opened.ok());

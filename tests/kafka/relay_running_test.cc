@@ -142,6 +142,17 @@ class RunningRelay : public testing::KafkaStoreTest {
     return n;
   }
 
+  // Waits until the relay has caught up, stops it with SIGTERM, and checks that it said Kafka
+  // was away and back once each: one line per change of state, not one per retry.
+  RelayStatus catch_up_and_stop_after_one_outage(BackgroundProcess& relay) const {
+    const RelayStatus caught_up = wait_caught_up(60'000);
+    EXPECT_EQ(caught_up.lag, 0u) << relay.err();
+    relay.signal(SIGTERM);
+    EXPECT_EQ(relay.wait(30'000), 0) << relay.err();
+    EXPECT_EQ(count(relay.err(), "is unreachable"), 1) << relay.err();
+    EXPECT_EQ(count(relay.err(), "is reachable again"), 1) << relay.err();
+    return caught_up;
+  }
 };
 
 TEST_F(RunningRelay, PublishesBesideWritersUntilSigterm) {
@@ -248,13 +259,8 @@ TEST_F(RunningRelay, ABrokerStoppedMidStreamLosesNothingAndReordersNothing) {
 
   up = broker.up();
   ASSERT_EQ(up.exit_code, 0) << up.out << up.err;
-  const RelayStatus caught_up = wait_caught_up(60'000);
-  ASSERT_EQ(caught_up.lag, 0u) << relay.err();
-  relay.signal(SIGTERM);
-  ASSERT_EQ(relay.wait(30'000), 0) << relay.err();
-  // One line per change of state, not one per retry.
-  EXPECT_EQ(count(relay.err(), "is unreachable"), 1) << relay.err();
-  EXPECT_EQ(count(relay.err(), "is reachable again"), 1) << relay.err();
+  const RelayStatus caught_up = catch_up_and_stop_after_one_outage(relay);
+  ASSERT_FALSE(HasFailure());
 
   const auto stored = stored_events(data_);
   ASSERT_EQ(stored.size(), caught_up.head);
@@ -275,12 +281,8 @@ TEST_F(RunningRelay, StartedWhileKafkaIsDownItSaysSoOnceAndPublishesWhenItComes)
   // without a second "unreachable" before the first delivery.
   auto up = broker.up();
   ASSERT_EQ(up.exit_code, 0) << up.out << up.err;
-  const RelayStatus caught_up = wait_caught_up(60'000);
-  ASSERT_EQ(caught_up.lag, 0u) << relay.err();
-  relay.signal(SIGTERM);
-  ASSERT_EQ(relay.wait(30'000), 0) << relay.err();
-  EXPECT_EQ(count(relay.err(), "is unreachable"), 1) << relay.err();
-  EXPECT_EQ(count(relay.err(), "is reachable again"), 1) << relay.err();
+  catch_up_and_stop_after_one_outage(relay);
+  ASSERT_FALSE(HasFailure());
   const auto stored = stored_events(data_);
   const auto arrivals = check_topic(stored, consume_all(broker.brokers(), events_topic_, stored.size()));
   for (const auto& [position, times] : arrivals) EXPECT_EQ(times, 1) << "position " << position;
