@@ -1,7 +1,6 @@
 #include "engine/store_layout.h"
 
 #include <bit>
-#include <cstring>
 
 namespace redline::layout {
 
@@ -13,10 +12,7 @@ void append_u64_be(std::string* out, std::uint64_t value) {
 
 std::optional<std::uint64_t> read_u64_be(std::string_view bytes) {
   if (bytes.size() != 8) return std::nullopt;
-  std::uint64_t value;
-  std::memcpy(&value, bytes.data(), sizeof value);
-  if constexpr (std::endian::native == std::endian::little) value = __builtin_bswap64(value);
-  return value;
+  return load_u64_be(bytes.data());
 }
 
 void append_instant_be(std::string* out, Timestamp instant) {

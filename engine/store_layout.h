@@ -25,7 +25,9 @@
 // leaves all of it or none of it.
 #pragma once
 
+#include <bit>
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -47,6 +49,13 @@ inline constexpr std::string_view kFormatValue = "redline-store-1";
 inline constexpr std::string_view kHeadKey = "head";
 inline constexpr std::string_view kTickKey = "tick";
 
+// The eight bytes at `bytes` read as a big-endian number: one load and a byte swap.
+inline std::uint64_t load_u64_be(const char* bytes) {
+  std::uint64_t value;
+  std::memcpy(&value, bytes, sizeof value);
+  if constexpr (std::endian::native == std::endian::little) value = __builtin_bswap64(value);
+  return value;
+}
 void append_u64_be(std::string* out, std::uint64_t value);
 std::optional<std::uint64_t> read_u64_be(std::string_view bytes);  // exactly 8 bytes
 // An instant as 8 bytes whose byte order is time order (the sign bit flipped).

@@ -20,11 +20,17 @@ namespace history {
 std::uint64_t history_epoch(Position snapshot, std::uint64_t length) {
   return snapshot.value() == 0 ? 0 : (snapshot.value() - 1) / length;
 }
+namespace {
+void history_prefix_into(std::string_view hazard_id, std::uint64_t epoch, std::string* key) {
+  key->assign(kHistoryPrefix);
+  layout::append_u64_be(key, epoch);
+  key->append(hazard_id);
+  key->push_back('\0');
+}
+}  // namespace
 std::string history_prefix(std::string_view hazard_id, std::uint64_t epoch) {
-  std::string key(kHistoryPrefix);
-  layout::append_u64_be(&key, epoch);
-  key.append(hazard_id);
-  key.push_back('\0');
+  std::string key;
+  history_prefix_into(hazard_id, epoch, &key);
   return key;
 }
 Result<std::uint64_t> read_epoch_length(const std::optional<std::string>& stored) {
@@ -39,10 +45,7 @@ std::string history_key(std::string_view hazard_id, Position snapshot, std::uint
   return key;
 }
 void history_key_into(std::string_view hazard_id, Position snapshot, std::uint64_t epoch_length, std::string* key) {
-  key->assign(kHistoryPrefix);
-  layout::append_u64_be(key, history_epoch(snapshot, epoch_length));
-  key->append(hazard_id);
-  key->push_back('\0');
+  history_prefix_into(hazard_id, history_epoch(snapshot, epoch_length), key);
   layout::append_u64_be(key, snapshot.value());
 }
 std::string snapshot_key(Position snapshot) {

@@ -7,11 +7,11 @@
 
 #include <algorithm>
 #include <array>
-#include <bit>
 #include <cstdint>
-#include <cstring>
 #include <string_view>
 #include <vector>
+
+#include "engine/store_layout.h"
 
 namespace redline::internal {
 
@@ -23,12 +23,7 @@ struct KeyedItem {
 };
 
 inline std::uint64_t big_endian_at(std::string_view key, std::size_t from) {
-  if (from + 8 <= key.size()) {  // most words: one load, not eight
-    std::uint64_t value;
-    std::memcpy(&value, key.data() + from, 8);
-    if constexpr (std::endian::native == std::endian::little) value = __builtin_bswap64(value);
-    return value;
-  }
+  if (from + 8 <= key.size()) return layout::load_u64_be(key.data() + from);  // most words
   if (from >= key.size()) return 0;
   std::uint64_t value = 0;
   for (std::size_t i = 0; i < 8; ++i) {
