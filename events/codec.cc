@@ -81,7 +81,7 @@ Result<EnvelopeHeader> decode_header(std::string_view bytes) {
   header.position = chain->position;
   try {
     BoundedInputArchive archive(body_of(bytes));
-    internal::load_header_body(archive, &header, &header.type);
+    header.type.assign(internal::load_header_body(archive, &header));
   } catch (const std::exception& e) {
     return Status(ErrorCode::corruption, "undecodable envelope at position " +
                                              std::to_string(header.position.value()) + ": " +
@@ -96,13 +96,12 @@ Status decode_envelope_into(std::string_view bytes, Envelope* out, const DataWan
   out->position = chain->position;
   out->prev_hash = chain->prev_hash;
   out->hash = chain->hash;
-  thread_local std::string type;
   try {
     BoundedInputArchive archive(body_of(bytes));
-    internal::load_header_body(archive, out, &type);
+    const std::string_view type = internal::load_header_body(archive, out);
     auto index = event_type_index(type);
     if (!index) {
-      return Status(ErrorCode::corruption, "unknown event type '" + type + "' at position " +
+      return Status(ErrorCode::corruption, "unknown event type '" + std::string(type) + "' at position " +
                                                std::to_string(chain->position.value()));
     }
     if (wanted != nullptr && !(*wanted)(*out, type)) {

@@ -3,8 +3,9 @@
 // Functions are thread-safe (each thread keeps its own buffers and hasher).
 //
 // ENVELOPE BYTE FORMAT (format 1). All integers little-endian; the body is cereal's binary
-// format (events/archives.h): strings as u64 length + bytes, optionals as u8 presence +
-// value, enums as u8, vectors as u64 count + elements.
+// format (events/archives.h): strings as u64 length + bytes, optionals as a u8 "nullopt"
+// flag (1: absent) then the value when present, enums as u8, vectors as u64 count +
+// elements.
 //
 //   offset  size  field
 //   0       1     format            = 1
@@ -97,16 +98,28 @@ Result<EnvelopeHeader> decode_header(std::string_view bytes);
 namespace internal {
 
 // Reads the header fields from `archive` into `target` (an EnvelopeHeader or an Envelope)
-// and the type name into `type` (shared by the decoders).
+// and returns the type name, a view of the archive's bytes (shared by the decoders). Field
+// by field rather than through cereal's archive(...) chain: every replay reads it millions
+// of times, and the bytes are the same.
 template <class Target>
-void load_header_body(BoundedInputArchive& archive, Target* target, std::string* type) {
+std::string_view load_header_body(BoundedInputArchive& archive, Target* target) {
+  target->stream.assign(archive.loadSized());
   std::uint64_t version = 0;
-  std::uint8_t role = 0;
-  std::optional<std::uint64_t> caused_by;
+  archive.loadValue(&version);
+  const std::string_view type = archive.loadSized();
+  archive.loadValue(&target->schema);
   std::int64_t occurred_at = 0;
   std::int64_t recorded_at = 0;
-  archive(target->stream, version, *type, target->schema, occurred_at, recorded_at,
-          target->actor.id, role, target->command_id, caused_by, target->rule);
+  archive.loadValue(&occurred_at);
+  archive.loadValue(&recorded_at);
+  target->actor.id.assign(archive.loadSized());
+  std::uint8_t role = 0;
+  archive.loadValue(&role);
+  CEREAL_LOAD_FUNCTION_NAME(archive, target->command_id);
+  const bool no_cause = archive.loadBool();  // cereal's optional: a "nullopt" flag first
+  std::uint64_t caused_by = 0;
+  if (!no_cause) archive.loadValue(&caused_by);
+  CEREAL_LOAD_FUNCTION_NAME(archive, target->rule);
   target->version = StreamVersion(version);
   target->occurred_at = Timestamp(occurred_at);
   target->recorded_at = Timestamp(recorded_at);
@@ -115,7 +128,8 @@ void load_header_body(BoundedInputArchive& archive, Target* target, std::string*
     throw cereal::Exception("actor role byte " + std::to_string(role) + " is not a role");
   }
   target->caused_by.reset();
-  if (caused_by) target->caused_by = Position(*caused_by);
+  if (!no_cause) target->caused_by = Position(caused_by);
+  return type;
 }
 
 }  // namespace internal
@@ -130,7 +144,7 @@ Result<T> decode_data_as(std::string_view bytes) {
   try {
     BoundedInputArchive archive(bytes.substr(kBodyOffset, bytes.size() - kBodyOffset - kHashSize));
     EnvelopeHeader header;
-    internal::load_header_body(archive, &header, &header.type);
+    internal::load_header_body(archive, &header);
     T value;
     archive(value);
     return value;

@@ -128,6 +128,56 @@ TEST(Codec, EnumsRenderAsSpecSpellings) {
   EXPECT_EQ(enum_choices<Severity>(), "general, major");
 }
 
+// A replay decodes millions of events into one Envelope, whose strings and optionals are
+// reused: each event must come out with its own header, nothing left from the one before.
+TEST(Codec, OneEnvelopeDecodedIntoAgainHoldsEachEventsOwnHeader) {
+  NewEvent with_all = new_event("hazard-H-1", HazardListed{ListingLevel::city, "city_bureau", "major_hazard"});
+  with_all.actor = Actor::rules();
+  with_all.command_id = "a-command-id-longer-than-fifteen-bytes";
+  with_all.caused_by = Position(6);
+  with_all.rule = "major-listing";
+  NewEvent with_none = new_event("inst", testing::hazard_reported("H-22"));
+  with_none.actor = Actor{"inspector-7", Role::inspector};
+  NewEvent with_command = new_event("hazard-H-333", testing::hazard_reported("H-333"));
+  with_command.command_id = "c";
+
+  Envelope reused;
+  Position position(7);
+  for (const NewEvent* event : {&with_all, &with_none, &with_command, &with_all, &with_none}) {
+    const std::string bytes = encode(*event, position);
+    ASSERT_TRUE(decode_envelope_into(bytes, &reused).ok()) << position.value();
+    EXPECT_EQ(reused.position, position);
+    EXPECT_EQ(reused.stream, event->stream);
+    EXPECT_EQ(reused.type(), event_type_name(event->data));
+    EXPECT_EQ(reused.actor, event->actor);
+    EXPECT_EQ(reused.command_id, event->command_id);
+    EXPECT_EQ(reused.caused_by, event->caused_by);
+    EXPECT_EQ(reused.rule, event->rule);
+    EXPECT_EQ(event_data_to_json(reused.data), event_data_to_json(event->data));
+    auto header = decode_header(bytes);
+    ASSERT_TRUE(header.ok());
+    EXPECT_EQ(header->type, event_type_name(event->data));
+    EXPECT_EQ(header->command_id, event->command_id);
+    EXPECT_EQ(header->rule, event->rule);
+    position = position.next();
+  }
+}
+
+// cereal writes an optional's flag as "nullopt" (1: absent); any other byte is damage.
+TEST(Codec, AnOptionalsFlagOtherThanZeroOrOneIsCorruption) {
+  NewEvent event = new_event("hazard-H-1", testing::hazard_reported("H-1"));
+  event.command_id = "cmd-1";
+  const std::string bytes = encode(event, Position(1));
+  const std::size_t flag = bytes.find("cmd-1") - 8 - 1;  // before the string's u64 length
+  ASSERT_EQ(bytes[flag], 0);
+  std::string damaged = bytes;
+  damaged[flag] = 2;
+  auto decoded = decode_envelope(damaged);
+  ASSERT_FALSE(decoded.ok());
+  EXPECT_EQ(decoded.status().code(), ErrorCode::corruption);
+  EXPECT_NE(decoded.status().message().find("bool byte 2"), std::string::npos) << decoded.status().message();
+}
+
 TEST(Codec, DamagedBytesAreCorruptionNotACrash) {
   NewEvent event = new_event("hazard-H-1", testing::hazard_reported("H-1"));
   const std::string bytes = encode(event, Position(1));
