@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "engine/replay.h"
 #include "engine/store_layout.h"
 #include "projections/hazard_history.h"
 #include "projections/internal/key_order.h"
@@ -67,9 +68,12 @@ class HazardFold : public Projection {
     const std::string_view stream = event.stream;
     if (!stream.starts_with(kHazardStreamPrefix)) return on_other(event, batch);
     key_.assign(kHazardKeyPrefix).append(stream.substr(kHazardStreamPrefix.size()));
+    const HintedKey& hinted = hinted_keys_[event.position.value() % hinted_keys_.size()];
+    const std::size_t hash =
+        hinted.position == event.position ? hinted.hash : internal::StateCache<HazardState>::hash_of(key_);
     internal::StateCache<HazardState>::Slot* slot;
-    REDLINE_ASSIGN(slot, hazards_.slot(batch, key_, /*create=*/true,
-                                       /*known_new=*/event.version == StreamVersion(1)));
+    REDLINE_ASSIGN(slot, hazards_.slot_hashed(batch, key_, hash, /*create=*/true,
+                                              /*known_new=*/event.version == StreamVersion(1)));
     HazardState& state = slot->state;
     if (wants_before_) before_ = state;
     const bool existed = state.exists;
@@ -81,14 +85,18 @@ class HazardFold : public Projection {
     const std::string_view stream = upcoming.stream;
     if (!stream.starts_with(kHazardStreamPrefix)) return;
     upcoming_key_.assign(kHazardKeyPrefix).append(stream.substr(kHazardStreamPrefix.size()));
-    hazards_.prefetch_key(upcoming_key_);
+    hinted_keys_[upcoming.position.value() % hinted_keys_.size()] = {upcoming.position,
+                                                                    hazards_.prefetch_key(upcoming_key_)};
   }
 
   Status flush(ProjectionBatch& batch) override {
     hazards_.flush(batch);
     return Status::Ok();
   }
-  void reset() override { hazards_.reset(); }
+  void reset() override {
+    hazards_.reset();
+    hinted_keys_.fill({});
+  }
 
  protected:
   static constexpr std::string_view kHazardKeyPrefix = "h/";
@@ -108,6 +116,13 @@ class HazardFold : public Projection {
   HazardState before_;
 
  private:
+  // The key hashes prefetch() computed, by position modulo their count (more than the
+  // replay's lookahead, so a hint is still there when its event is applied), for apply().
+  struct HintedKey {
+    Position position{0};  // none: no event has position 0
+    std::size_t hash = 0;
+  };
+  std::array<HintedKey, 2 * kReplayLookahead> hinted_keys_{};
   std::string key_;           // the current event's hazard key, reused
   std::string upcoming_key_;  // the hinted event's
 };

@@ -106,7 +106,11 @@ class StateCache {
   // and `create`, else nullptr. `known_new` (the first event of a stream) skips the read.
   // Marked dirty: it is written back on flush.
   Result<Slot*> slot(ProjectionBatch& batch, std::string_view key, bool create, bool known_new = false) {
-    const std::size_t hash = Hash()(key);
+    return slot_hashed(batch, key, hash_of(key), create, known_new);
+  }
+  // The same with the key's hash_of() at hand (prefetch_key returned it).
+  Result<Slot*> slot_hashed(ProjectionBatch& batch, std::string_view key, std::size_t hash, bool create,
+                            bool known_new = false) {
     Slot* found = current_.find(key, hash);
     if (found == nullptr) {
       REDLINE_ASSIGN(found, find_elsewhere(batch, key, hash, create, known_new));
@@ -121,9 +125,9 @@ class StateCache {
   // A hint that `key` will be looked up soon (a fold calls it for the event some way
   // ahead of the one it applies): asks for the buckets its lookup starts at now, and for
   // the slot of the key hinted kSlotStage hints ago, whose buckets should have arrived by
-  // now. Changes nothing a lookup returns.
-  void prefetch_key(std::string_view key) {
-    const std::size_t hash = Hash()(key);
+  // now. Changes nothing a lookup returns. Returns the key's hash_of().
+  std::size_t prefetch_key(std::string_view key) {
+    const std::size_t hash = hash_of(key);
     current_.prefetch_bucket(hash);
     previous_.prefetch_bucket(hash);
     std::size_t& hinted = hinted_[hints_++ % hinted_.size()];
@@ -133,7 +137,9 @@ class StateCache {
       if (slot != nullptr) prefetch_slot(slot);
     }
     hinted = hash;
+    return hash;
   }
+  static std::size_t hash_of(std::string_view key) { return std::hash<std::string_view>()(key); }
   // Asks for a slot's memory ahead of a loop reaching it.
   static void prefetch_slot(const Slot* slot) {
     const char* bytes = reinterpret_cast<const char*>(slot);
@@ -184,7 +190,6 @@ class StateCache {
   }
 
  private:
-  using Hash = std::hash<std::string_view>;
   using Index = SlotIndex<Slot>;
   // How many hints pass between asking for a key's buckets and for its slot.
   static constexpr std::size_t kSlotStage = 8;
