@@ -3,6 +3,7 @@
 #include <cereal/types/common.hpp>
 
 #include <algorithm>
+#include <array>
 
 #include "engine/replay.h"
 #include "engine/store_layout.h"

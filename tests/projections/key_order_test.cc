@@ -77,11 +77,20 @@ TEST(KeyOrder, MergesAFewSortedRunsIntoTheSameOrder) {
     auto expected = items;
     std::stable_sort(expected.begin(), expected.end(),
                      [](const auto& a, const auto& b) { return a.key < b.key; });
+    // With a tie-breaker and without one: equal keys then keep the order they came in when
+    // their runs are merged (a sort of many runs promises nothing among them).
+    auto untied = items;
     internal::sort_by_key(&items, [](std::size_t a, std::size_t b) { return a < b; });
+    internal::sort_by_key(&untied, [](std::size_t, std::size_t) { return false; });
     ASSERT_EQ(items.size(), expected.size());
+    ASSERT_EQ(untied.size(), expected.size());
     for (std::size_t i = 0; i < items.size(); ++i) {
       ASSERT_EQ(items[i].key, expected[i].key) << runs << " runs, item " << i;
       ASSERT_EQ(items[i].item, expected[i].item) << runs << " runs, item " << i;
+      ASSERT_EQ(untied[i].key, expected[i].key) << runs << " runs, item " << i << ", no tie-breaker";
+      if (runs <= internal::kMostRunsToMerge) {
+        ASSERT_EQ(untied[i].item, expected[i].item) << runs << " runs, item " << i << ", no tie-breaker";
+      }
     }
   }
 }
