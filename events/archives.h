@@ -146,6 +146,19 @@ class BoundedInputArchive
     return byte == 1;
   }
 
+  // A string as loadSized() reads it, into `value`, reusing its buffer: std::string's
+  // assign() takes a general path (overlap checks, a reallocation plan) that costs more
+  // than the copy for the short strings of an envelope.
+  void loadStringInto(std::string& value) {
+    const std::string_view bytes = loadSized();
+    if (bytes.size() <= value.capacity()) {
+      value.resize(bytes.size());
+      if (!bytes.empty()) std::memcpy(value.data(), bytes.data(), bytes.size());
+    } else {
+      value.assign(bytes);
+    }
+  }
+
   std::size_t remaining() const { return remaining_; }
   internal::ArchiveVersions& versions() { return versions_; }
 
@@ -179,7 +192,7 @@ inline void CEREAL_LOAD_FUNCTION_NAME(BoundedInputArchive& archive, bool& value)
 // before copying into it, through a size tag and a binary-data wrapper; a replay reads
 // millions. Preferred to cereal's templates as the more specialised overloads.
 inline void CEREAL_LOAD_FUNCTION_NAME(BoundedInputArchive& archive, std::string& value) {
-  value.assign(archive.loadSized());
+  archive.loadStringInto(value);
 }
 // An optional string reuses the string it already holds (cereal's load destroys it and
 // makes a new one), as a replay decoding into one envelope does for every event. cereal
@@ -190,7 +203,7 @@ inline void CEREAL_LOAD_FUNCTION_NAME(BoundedInputArchive& archive, std::optiona
     return;
   }
   if (!value) value.emplace();
-  value->assign(archive.loadSized());
+  archive.loadStringInto(*value);
 }
 
 template <class T>

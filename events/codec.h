@@ -103,7 +103,7 @@ namespace internal {
 // of times, and the bytes are the same.
 template <class Target>
 std::string_view load_header_body(BoundedInputArchive& archive, Target* target) {
-  target->stream.assign(archive.loadSized());
+  archive.loadStringInto(target->stream);
   std::uint64_t version = 0;
   archive.loadValue(&version);
   const std::string_view type = archive.loadSized();
@@ -112,7 +112,7 @@ std::string_view load_header_body(BoundedInputArchive& archive, Target* target) 
   std::int64_t recorded_at = 0;
   archive.loadValue(&occurred_at);
   archive.loadValue(&recorded_at);
-  target->actor.id.assign(archive.loadSized());
+  archive.loadStringInto(target->actor.id);
   std::uint8_t role = 0;
   archive.loadValue(&role);
   CEREAL_LOAD_FUNCTION_NAME(archive, target->command_id);
