@@ -235,7 +235,7 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
 
   if (only == "as-of") {
-    return bench::run_as_of_bench(as_of_store.empty() ? dir + "/as-of-store" : as_of_store) ? 0 : 1;
+    return bench::run_as_of_bench(as_of_store.empty() ? dir + "/as-of-store" : as_of_store, rounds) ? 0 : 1;
   }
 
   if (only.empty() || only == "submit") {
@@ -268,7 +268,7 @@ int main(int argc, char** argv) {
       return 2;
     }
     bench::ProjectionBenchOptions projections{dir + "/projection-bench", redline_binary,
-                                              projection_days, 40};
+                                              projection_days, 40, rounds};
     if (!bench::run_projection_bench(projections)) return 1;
     std::cout << "\n";
     if (only == "projections") return 0;
