@@ -128,11 +128,16 @@ class BoundedInputArchive
     remaining_ -= sizeof(T);
   }
 
+  // Every element of a string or container takes at least one byte, so a length larger
+  // than the bytes left is a lie.
+  void checkLength(std::uint64_t size) const {
+    if (size > remaining_) [[unlikely]] throw_length(size);
+  }
   // A u64 length and that many bytes, as cereal writes a string: a view of the bytes.
   std::string_view loadSized() {
     std::uint64_t size = 0;
     loadValue(&size);
-    if (size > remaining_) [[unlikely]] throw_length(size);
+    checkLength(size);
     const std::string_view bytes(next_, static_cast<std::size_t>(size));
     next_ += size;
     remaining_ -= size;
@@ -211,15 +216,11 @@ void CEREAL_LOAD_FUNCTION_NAME(BoundedInputArchive& archive, cereal::NameValuePa
   archive(pair.value);
 }
 
-// Every element of a string or container takes at least one byte, so a length larger than
-// the bytes left is a lie.
+// Container and string lengths (BoundedInputArchive::checkLength).
 template <class T>
 void CEREAL_LOAD_FUNCTION_NAME(BoundedInputArchive& archive, cereal::SizeTag<T>& tag) {
   archive.loadValue(&tag.size);
-  if (static_cast<std::uint64_t>(tag.size) > archive.remaining()) [[unlikely]] {
-    throw cereal::Exception("length " + std::to_string(tag.size) + " exceeds the " +
-                            std::to_string(archive.remaining()) + " bytes left");
-  }
+  archive.checkLength(static_cast<std::uint64_t>(tag.size));
 }
 
 template <class T>

@@ -92,6 +92,7 @@ std::string each_round(const std::vector<double>& seconds) {
   out << " s";
   return out.str();
 }
+double best(const std::vector<double>& seconds) { return *std::min_element(seconds.begin(), seconds.end()); }
 
 // An --as-of read a day before the head of the store at `path` against a full rebuild of
 // hazard_status (the best of `rounds`), in this process.
@@ -106,7 +107,7 @@ void as_of_against_rebuild(const std::string& path, Position head, int rounds) {
     check((*projections)->rebuild("hazard_status"));
     rebuilds.push_back(seconds_since(started));
   }
-  const double rebuild = *std::min_element(rebuilds.begin(), rebuilds.end());
+  const double rebuild = best(rebuilds);
   auto last = (*store)->read(head);
   check(last.status());
   // A day before the last event's business time.
@@ -163,8 +164,8 @@ bool run_projection_bench(const ProjectionBenchOptions& options) {
         peak = std::max(peak, round_peak);
         raws.push_back(raw_log_scan_seconds(large, &scanned, &bytes));
       }
-      const double seconds = *std::min_element(rebuilds.begin(), rebuilds.end());
-      const double raw = *std::min_element(raws.begin(), raws.end());
+      const double seconds = best(rebuilds);
+      const double raw = best(raws);
       std::cout << std::setprecision(2) << "  rebuild hazard_status (redline projection rebuild): "
                 << seconds << " s, " << static_cast<long long>(large_head.value() / seconds)
                 << " events/s, peak RSS " << peak / 1024 << " MiB  (target >= 1,000,000 events/s, < 1 GiB; best of "
