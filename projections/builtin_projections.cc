@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <unordered_set>
 
 #include "engine/replay.h"
 #include "engine/store_layout.h"
@@ -75,6 +76,7 @@ class HazardFold : public Projection {
     internal::StateCache<HazardState>::Slot* slot;
     REDLINE_ASSIGN(slot, hazards_.slot_hashed(batch, key_, hash, /*create=*/true,
                                               /*known_new=*/event.version == StreamVersion(1)));
+    REDLINE_RETURN_IF_ERROR(before_change(*slot));
     HazardState& state = slot->state;
     if (wants_before_) before_ = state;
     const bool existed = state.exists;
@@ -103,6 +105,11 @@ class HazardFold : public Projection {
   static constexpr std::string_view kHazardKeyPrefix = "h/";
   static std::string hazard_key(std::string_view id) { return std::string(kHazardKeyPrefix).append(id); }
   static std::string_view hazard_id_of_key(std::string_view key) { return key.substr(kHazardKeyPrefix.size()); }
+  // `slot` holds the state before the event.
+  virtual Status before_change(internal::StateCache<HazardState>::Slot& slot) {
+    (void)slot;
+    return Status::Ok();
+  }
   // `slot` holds the state after the event.
   virtual Status on_hazard(internal::StateCache<HazardState>::Slot& slot, const HazardState* before,
                            ProjectionBatch& batch) = 0;
@@ -128,22 +135,19 @@ class HazardFold : public Projection {
   std::string upcoming_key_;  // the hinted event's
 };
 
-// hazard_status, with its history snapshots (hazard_history.h).
+// hazard_status, with its history: snapshots and pre-images (hazard_history.h).
 class HazardStatusProjection final : public HazardFold {
  public:
   explicit HazardStatusProjection(const ProjectionSettings& settings)
-      : HazardFold(settings),
-        snapshot_every_(settings.snapshot_every),
-        epoch_length_(settings.history_epoch),
-        configured_epoch_length_(settings.history_epoch) {
+      : HazardFold(settings), snapshot_every_(settings.snapshot_every) {
     wants_before_ = false;
   }
   std::string name() const override { return std::string(kHazardStatus); }
   // Other events count through their position and occurred_at only: HazardFold's
   // needs_data() serves.
-  // 3: history records are keyed by epoch first (hazard_history.h). 4: states in a fixed
-  // layout (internal/hazard_state_format.h).
-  std::uint32_t format_version() const override { return 4; }
+  // 3: history records are keyed by epoch first. 4: states in a fixed layout
+  // (internal/hazard_state_format.h). 5: history as pre-images (hazard_history.h).
+  std::uint32_t format_version() const override { return 5; }
 
   Status apply(const Envelope& event, ProjectionBatch& batch) override {
     if (!loaded_) REDLINE_RETURN_IF_ERROR(load(batch));
@@ -155,8 +159,9 @@ class HazardStatusProjection final : public HazardFold {
 
   Status flush(ProjectionBatch& batch) override {
     if (loaded_) {
+      write_pre_images(batch);
       batch.put(history::kMaxOccurredKey, be64(static_cast<std::uint64_t>(max_occurred_.value())));
-      batch.put(history::kEpochKey, be64(epoch_length_));
+      batch.put(history::kLastSnapshotKey, be64(last_snapshot_.value()));
       std::vector<std::string_view> ids(loaded_pending_.begin(), loaded_pending_.end());
       for (const auto* slot : pending_) ids.push_back(hazard_id_of_key(slot->key));
       std::sort(ids.begin(), ids.end());
@@ -169,18 +174,21 @@ class HazardStatusProjection final : public HazardFold {
   }
   void reset() override {
     HazardFold::reset();
-    epoch_length_ = configured_epoch_length_;
     pending_.clear();
     loaded_pending_.clear();
+    pre_images_.clear();
+    pre_image_bytes_.clear();
     loaded_ = false;
     max_occurred_ = Timestamp(0);
+    last_snapshot_ = Position(0);
   }
 
  private:
   using Slot = internal::StateCache<HazardState>::Slot;
 
-  // What the last flush left: the latest occurred_at so far, and the hazards changed since
-  // the last snapshot (a snapshot taken by a later process must still know them).
+  // What the last flush left: the latest occurred_at so far, the last snapshot, and the
+  // hazards changed since it (whose pre-images are written: a later process must not
+  // write them again).
   Status load(ProjectionBatch& batch) {
     auto max_occurred = batch.get(history::kMaxOccurredKey);
     if (!max_occurred.ok()) return max_occurred.status();
@@ -188,11 +196,12 @@ class HazardStatusProjection final : public HazardFold {
       max_occurred_ =
           Timestamp(static_cast<std::int64_t>(layout::read_u64_be(**max_occurred).value_or(0)));
     }
-    // Records already written keep their epoch length, whatever the settings say now.
-    auto epoch = batch.get(history::kEpochKey);
-    if (!epoch.ok()) return epoch.status();
-    if (epoch->has_value()) {
-      REDLINE_ASSIGN(epoch_length_, history::read_epoch_length(*epoch));
+    auto last_snapshot = batch.get(history::kLastSnapshotKey);
+    if (!last_snapshot.ok()) return last_snapshot.status();
+    if (last_snapshot->has_value()) {
+      auto position = layout::read_u64_be(**last_snapshot);
+      if (!position) return Status(ErrorCode::corruption, "malformed hazard_status last snapshot record");
+      last_snapshot_ = Position(*position);
     }
     auto pending = batch.get(history::kPendingKey);
     if (!pending.ok()) return pending.status();
@@ -200,7 +209,7 @@ class HazardStatusProjection final : public HazardFold {
       std::string_view ids = **pending;
       while (!ids.empty()) {
         const auto end = ids.find('\n');
-        loaded_pending_.emplace_back(ids.substr(0, end));
+        loaded_pending_.emplace(ids.substr(0, end));
         ids = end == std::string_view::npos ? std::string_view() : ids.substr(end + 1);
       }
     }
@@ -208,56 +217,68 @@ class HazardStatusProjection final : public HazardFold {
     return Status::Ok();
   }
 
-  Status on_hazard(Slot& slot, const HazardState*, ProjectionBatch&) override {
-    if (!slot.marked) {
-      slot.marked = true;
-      pending_.push_back(&slot);
-    }
+  // A hazard's first change since the last snapshot: its state then is its pre-image (kept
+  // until the next write, then written in key order).
+  Status before_change(Slot& slot) override {
+    if (slot.marked) return Status::Ok();
+    slot.marked = true;
+    pending_.push_back(&slot);
+    const std::string_view id = hazard_id_of_key(slot.key);
+    if (!slot.state.exists) return Status::Ok();  // reported now
+    if (!loaded_pending_.empty() && loaded_pending_.contains(id)) return Status::Ok();  // already written
+    PreImage image{pre_image_bytes_.size(), id.size(), 0, 0};
+    pre_image_bytes_.append(id);
+    image.state_at = pre_image_bytes_.size();
+    internal::append_encoded_state(slot.state, &pre_image_bytes_);
+    image.state_size = pre_image_bytes_.size() - image.state_at;
+    pre_images_.push_back(image);
     return Status::Ok();
   }
+  Status on_hazard(Slot&, const HazardState*, ProjectionBatch&) override { return Status::Ok(); }
 
-  // The state at `position` of every hazard changed since the previous snapshot.
-  Status snapshot(Position position, ProjectionBatch& batch) {
-    for (const auto& id : loaded_pending_) {
-      Slot* slot;
-      REDLINE_ASSIGN(slot, hazards_.slot(batch, hazard_key(id), /*create=*/false));
-      if (slot != nullptr && !slot->marked) {
-        slot->marked = true;
-        pending_.push_back(slot);
-      }
+  void write_pre_images(ProjectionBatch& batch) {
+    in_order_.clear();
+    for (const PreImage& image : pre_images_) {
+      in_order_.push_back({{}, std::string_view(pre_image_bytes_).substr(image.id_at, image.id_size), &image});
     }
-    loaded_pending_.clear();
     // In key order: a write of many snapshots then reaches the runner as a few sorted runs,
     // which it merges instead of sorting (internal/key_order.h).
-    in_order_.clear();
-    for (Slot* slot : pending_) in_order_.push_back({{}, slot->key, slot});
-    internal::sort_by_key(&in_order_, [](const Slot*, const Slot*) { return false; });  // keys are unique
-    std::string key, encoded;
+    internal::sort_by_key(&in_order_, [](const PreImage*, const PreImage*) { return false; });  // ids are unique
+    std::string key;
     internal::UnreadPuts puts(batch);
-    for (std::size_t i = 0; i < in_order_.size(); ++i) {
-      if (i + internal::kPrefetchAhead < in_order_.size()) {
-        internal::StateCache<HazardState>::prefetch_slot(in_order_[i + internal::kPrefetchAhead].item);
-      }
-      Slot* slot = in_order_[i].item;
-      slot->marked = false;
-      history::history_key_into(hazard_id_of_key(slot->key), position, epoch_length_, &key);
-      internal::encode_state_into(slot->state, &encoded);
-      puts.put(key, encoded);
+    for (const auto& entry : in_order_) {
+      history::pre_image_key_into(last_snapshot_, entry.key, &key);
+      puts.put(key, std::string_view(pre_image_bytes_).substr(entry.item->state_at, entry.item->state_size));
     }
+    pre_images_.clear();
+    pre_image_bytes_.clear();
+  }
+
+  // The hazards changed since the previous snapshot start again from unchanged.
+  Status snapshot(Position position, ProjectionBatch& batch) {
+    write_pre_images(batch);
+    for (Slot* slot : pending_) slot->marked = false;
     pending_.clear();
-    batch.put(history::snapshot_key(position),
-              be64(static_cast<std::uint64_t>(max_occurred_.value())));
+    loaded_pending_.clear();
+    batch.put(history::snapshot_key(position), be64(static_cast<std::uint64_t>(max_occurred_.value())));
+    last_snapshot_ = position;
     return Status::Ok();
   }
 
+  // A pre-image in pre_image_bytes_: the hazard's id, then its encoded state.
+  struct PreImage {
+    std::size_t id_at, id_size, state_at, state_size;
+  };
+
   std::uint64_t snapshot_every_;
-  std::uint64_t epoch_length_;               // of the stored records
-  std::uint64_t configured_epoch_length_;    // for a fresh start
-  std::vector<Slot*> pending_;               // marked: changed since the last snapshot
-  std::vector<internal::KeyedItem<Slot*>> in_order_;  // pending_ sorted, reused
-  std::vector<std::string> loaded_pending_;  // ids a previous process left pending
+  std::vector<Slot*> pending_;  // marked: changed since the last snapshot
+  std::unordered_set<std::string, internal::StringHash, std::equal_to<>> loaded_pending_;  // ids a previous process left pending
+  std::vector<PreImage> pre_images_;  // not yet written
+  std::string pre_image_bytes_;
+  std::vector<internal::KeyedItem<const PreImage*>> in_order_;  // pre_images_ sorted, reused
   bool loaded_ = false;
   Timestamp max_occurred_{0};
+  Position last_snapshot_{0};
 };
 
 // supervision_board: the listed hazards.

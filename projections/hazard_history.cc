@@ -4,8 +4,6 @@
 
 #include <algorithm>
 #include <future>
-#include <memory>
-#include <span>
 #include <unordered_map>
 #include <vector>
 
@@ -17,36 +15,15 @@
 namespace redline {
 
 namespace history {
-std::uint64_t history_epoch(Position snapshot, std::uint64_t length) {
-  return snapshot.value() == 0 ? 0 : (snapshot.value() - 1) / length;
-}
-namespace {
-void history_prefix_into(std::string_view hazard_id, std::uint64_t epoch, std::string* key) {
-  key->assign(kHistoryPrefix);
-  layout::append_u64_be(key, epoch);
-  key->append(hazard_id);
-  key->push_back('\0');
-}
-}  // namespace
-std::string history_prefix(std::string_view hazard_id, std::uint64_t epoch) {
+std::string pre_image_key(Position snapshot, std::string_view hazard_id) {
   std::string key;
-  history_prefix_into(hazard_id, epoch, &key);
+  pre_image_key_into(snapshot, hazard_id, &key);
   return key;
 }
-Result<std::uint64_t> read_epoch_length(const std::optional<std::string>& stored) {
-  if (!stored) return kEventsPerFoldWrite;
-  auto length = layout::read_u64_be(*stored);
-  if (!length || *length == 0) return Status(ErrorCode::corruption, "malformed hazard_status epoch record");
-  return *length;
-}
-std::string history_key(std::string_view hazard_id, Position snapshot, std::uint64_t epoch_length) {
-  std::string key;
-  history_key_into(hazard_id, snapshot, epoch_length, &key);
-  return key;
-}
-void history_key_into(std::string_view hazard_id, Position snapshot, std::uint64_t epoch_length, std::string* key) {
-  history_prefix_into(hazard_id, history_epoch(snapshot, epoch_length), key);
+void pre_image_key_into(Position snapshot, std::string_view hazard_id, std::string* key) {
+  key->assign(kPreImagePrefix);
   layout::append_u64_be(key, snapshot.value());
+  key->append(hazard_id);
 }
 std::string snapshot_key(Position snapshot) {
   std::string key(kSnapshotPrefix);
@@ -152,8 +129,7 @@ using Refolded = std::vector<Touched>;
 
 // Every hazard touched after the snapshot: its state at the snapshot, then the events after
 // it that the point includes. Events are matched to their hazard through a hash map, and
-// only the included ones are kept; the history lookups go in id order, so they read the
-// history keys front to back instead of at random.
+// only the included ones are kept.
 Result<Refolded> refold_after(const ProjectionStore& projections, const ReadPoint& resolved,
                               Position start, Position head) {
   Refolded touched;
@@ -180,42 +156,33 @@ Result<Refolded> refold_after(const ProjectionStore& projections, const ReadPoin
   });
   REDLINE_RETURN_IF_ERROR(replayed);
   if (start > Position(0)) {
-    auto epoch_record = projections.get(kHazardStatus, history::kEpochKey);
-    if (!epoch_record.ok()) return epoch_record.status();
-    std::uint64_t epoch_length;
-    REDLINE_ASSIGN(epoch_length, history::read_epoch_length(*epoch_record));
-    const std::uint64_t start_epoch = history::history_epoch(start, epoch_length);
-    std::vector<Touched*> wanted;
-    for (auto& hazard : touched) {
-      if (!hazard.reported_after) wanted.push_back(&hazard);
-    }
-    std::sort(wanted.begin(), wanted.end(), [](const Touched* a, const Touched* b) { return a->id < b->id; });
-    // Each hazard's latest record at or before the snapshot: in the snapshot's epoch, else
-    // in the last earlier epoch that has one. Two threads, each over half the ids in order.
-    auto look_up = [&](std::span<Touched*> part) -> Status {
-      // One reader per epoch, so that each moves forward through its epoch's records.
-      std::vector<std::unique_ptr<ProjectionStore::FloorReader>> readers(start_epoch + 1);
-      for (Touched* hazard : part) {
-        std::optional<std::string> stored;
-        for (std::uint64_t epoch = start_epoch + 1; epoch-- > 0 && !stored;) {
-          const std::string prefix = history::history_prefix(hazard->id, epoch);
-          std::string floor_key = prefix;
-          layout::append_u64_be(&floor_key, epoch == start_epoch ? start.value() : ~std::uint64_t{0});
-          if (!readers[epoch]) readers[epoch] = projections.floor_reader(kHazardStatus);
-          auto found = readers[epoch]->floor(floor_key, prefix);
-          if (!found.ok()) return found.status();
-          stored = std::move(found).value();
-        }
-        if (!stored) continue;
-        REDLINE_RETURN_IF_ERROR(decode_hazard_state_into(*stored, &hazard->state.emplace()));
+    // The pre-images from the snapshot on, the earliest of each hazard first: its state at
+    // the snapshot. Later ones of the same hazard, and those of hazards reported after the
+    // snapshot, are passed over.
+    Status decoded = Status::Ok();
+    const std::size_t id_at = history::kPreImagePrefix.size() + 8;
+    REDLINE_RETURN_IF_ERROR(projections.scan_from(
+        kHazardStatus, history::kPreImagePrefix, history::pre_image_key(start, ""),
+        [&](std::string_view key, std::string_view value) {
+          const std::string_view id = key.substr(std::min(id_at, key.size()));
+          auto found = index_of.find(id);
+          if (found == index_of.end()) {
+            decoded = Status(ErrorCode::corruption, "hazard_status holds a pre-image of hazard " + std::string(id) +
+                                                        ", which no event after its snapshot touches");
+            return false;
+          }
+          Touched& hazard = touched[found->second];
+          if (hazard.reported_after || hazard.state) return true;
+          decoded = decode_hazard_state_into(value, &hazard.state.emplace());
+          return decoded.ok();
+        }));
+    REDLINE_RETURN_IF_ERROR(decoded);
+    for (const Touched& hazard : touched) {
+      if (!hazard.reported_after && !hazard.state) {
+        return Status(ErrorCode::corruption, "hazard_status has no state of hazard " + hazard.id +
+                                                 " at snapshot " + std::to_string(start.value()));
       }
-      return Status::Ok();
-    };
-    const std::span<Touched*> all(wanted);
-    auto second_half = std::async(std::launch::async, look_up, all.subspan(all.size() / 2));
-    const Status first_half = look_up(all.first(all.size() / 2));
-    REDLINE_RETURN_IF_ERROR(second_half.get());
-    REDLINE_RETURN_IF_ERROR(first_half);
+    }
   }
   for (const auto& [hazard, event] : included) {
     auto& state = touched[hazard].state;

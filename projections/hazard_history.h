@@ -2,17 +2,19 @@
 // up to N), `--known-at TIME` (what was recorded by TIME) and `--as-of TIME` (events whose
 // business time occurred_at is ≤ TIME, wherever they are in the log).
 //
-// hazard_status keeps, every `snapshot_every` events, the state at that position of each
-// hazard changed since the previous snapshot (key "hist/E ID\0P", E the snapshot's epoch:
-// which `history_epoch` positions it falls in, a million by default), and for the snapshot the latest occurred_at of the events up to
-// it ("snap/P"). Epochs keep what one write of a rebuild adds (a million events) apart from
-// everything written before it, so that RocksDB takes it in without merging it into older
-// files; a hazard's state at a snapshot is its latest record at or before it, in that
-// epoch or the last earlier one that has one. A read at a point starts from the
-// current state, takes the latest snapshot P that contains only events the point includes,
-// and re-folds just the hazards touched after P: from their state at P, through the events
-// after P that the point includes. Its cost follows the events after P, not the length of
-// the log. Thread-safe as far as the ProjectionStore is (one thread).
+// hazard_status keeps its history as pre-images: when a hazard first changes after a
+// snapshot P (one every `snapshot_every` events), its state at P, under "pre/P ID" (P
+// big-endian, so each snapshot's records lie together and later snapshots' after them);
+// and for each snapshot the latest occurred_at of the events up to it ("snap/P"). A hazard
+// reported after P has no pre-image there. A read at a point starts from the current state,
+// takes the latest snapshot P that contains only events the point includes, and re-folds
+// just the hazards touched after P: from their state at P, through the events after P that
+// the point includes. A touched hazard's state at P is its first pre-image at or after P
+// (it did not change in between), so all of them come from one range scan from "pre/P"; its
+// cost, like the replay's, follows the events after P, not the length of the log. A
+// rebuild's writes add keys past everything written before them, which RocksDB takes in
+// without merging them into older files. Thread-safe as far as the ProjectionStore is (one
+// thread).
 #pragma once
 
 #include <map>
@@ -28,20 +30,14 @@ namespace redline {
 
 namespace history {
 inline constexpr std::string_view kMaxOccurredKey = "maxocc";
-inline constexpr std::string_view kEpochKey = "epoch";  // the epoch length its records use
-inline constexpr std::string_view kPendingKey = "pending";
-inline constexpr std::string_view kHistoryPrefix = "hist/";
+inline constexpr std::string_view kPendingKey = "pending";  // hazards changed since the last snapshot
+inline constexpr std::string_view kLastSnapshotKey = "lastsnap";
+inline constexpr std::string_view kPreImagePrefix = "pre/";
 inline constexpr std::string_view kSnapshotPrefix = "snap/";
-// Epoch n holds snapshots n*length+1 .. (n+1)*length.
-std::uint64_t history_epoch(Position snapshot, std::uint64_t length);
-std::string history_key(std::string_view hazard_id, Position snapshot, std::uint64_t epoch_length);
+// "pre/P ID": hazard ID's state at snapshot P (none for P = 0: nothing existed then).
+std::string pre_image_key(Position snapshot, std::string_view hazard_id);
 // The same into `key`, reusing its buffer (a rebuild writes millions).
-void history_key_into(std::string_view hazard_id, Position snapshot, std::uint64_t epoch_length, std::string* key);
-// The prefix of a hazard's records within one epoch.
-std::string history_prefix(std::string_view hazard_id, std::uint64_t epoch);
-// The epoch length in a stored kEpochKey record (none stored: kEventsPerFoldWrite, as no
-// record was written yet); corruption when malformed.
-Result<std::uint64_t> read_epoch_length(const std::optional<std::string>& stored);
+void pre_image_key_into(Position snapshot, std::string_view hazard_id, std::string* key);
 std::string snapshot_key(Position snapshot);
 }  // namespace history
 

@@ -86,10 +86,6 @@ struct ProjectionSettings {
   // sorted SST files instead of going through the memtable (projections/internal/
   // bulk_write.h); smaller ones are plain writes.
   std::uint64_t bulk_write_keys = 100'000;
-  // hazard_status files its history by epochs of this many positions (hazard_history.h):
-  // the runner's write size, so that a rebuild's writes never overlap. Kept with the
-  // projection: a change takes effect at its next rebuild.
-  std::uint64_t history_epoch = kEventsPerFoldWrite;
   // How often the runner writes (tests set it low to fold across many writes).
   std::uint64_t events_per_write = kEventsPerFoldWrite;
   // How many decoded states a built-in projection keeps in memory (per kind of state).

@@ -148,9 +148,9 @@ Result<std::unique_ptr<ProjectionStore>> ProjectionStore::open(
   if (settings.snapshot_every == 0) {
     return Status(ErrorCode::config_error, "the snapshot interval must be at least 1 event");
   }
-  if (settings.history_epoch == 0 || settings.events_per_write == 0 || settings.state_cache_entries == 0) {
-    return Status(ErrorCode::config_error, "projection settings: the history epoch, the events per write and "
-                                           "the state cache must each be at least 1");
+  if (settings.events_per_write == 0 || settings.state_cache_entries == 0) {
+    return Status(ErrorCode::config_error, "projection settings: the events per write and the state cache "
+                                           "must each be at least 1");
   }
   std::unique_ptr<ProjectionStore> projections(new ProjectionStore(store, settings));
   for (auto& [name, factory] : registered_projections()) {
@@ -419,54 +419,17 @@ Result<std::optional<std::string>> ProjectionStore::get(std::string_view name,
   return std::optional<std::string>(std::move(value));
 }
 
-namespace {
-
-class IteratorFloorReader final : public ProjectionStore::FloorReader {
- public:
-  IteratorFloorReader(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* family, std::string name)
-      : it_(db->NewIterator(rocksdb::ReadOptions(), family)), name_(std::move(name)) {}
-  // Forward from the prefix rather than SeekForPrev: a prefix holds a handful of keys, and
-  // turning RocksDB's merging iterator backwards re-seeks every level (the history lookups
-  // of an as-of read took a fifth longer that way).
-  Result<std::optional<std::string>> floor(std::string_view key, std::string_view prefix) override {
-    const std::string first = projection_key(name_, prefix);
-    const std::string last = projection_key(name_, key);
-    // A lookup a little ahead of the previous one (the as-of read's go in key order, a few
-    // records apart) steps there: a Next costs a small fraction of a Seek.
-    bool there = false;
-    if (it_->Valid() && it_->key().compare(first) <= 0) {
-      for (int step = 0; step < kStepsBeforeSeek && it_->Valid() && it_->key().compare(first) < 0; ++step) {
-        it_->Next();
-      }
-      there = it_->Valid() && it_->key().compare(first) >= 0;
-    }
-    if (!there) it_->Seek(first);
-    std::optional<std::string> found;
-    for (; it_->Valid() && it_->key().starts_with(first) && it_->key().compare(last) <= 0; it_->Next()) {
-      found.emplace(it_->value().data(), it_->value().size());
-    }
-    if (!it_->status().ok()) return storage_error("cannot read projection", it_->status());
-    return found;
-  }
-
- private:
-  static constexpr int kStepsBeforeSeek = 32;
-  std::unique_ptr<rocksdb::Iterator> it_;
-  std::string name_;
-};
-
-}  // namespace
-
-std::unique_ptr<ProjectionStore::FloorReader> ProjectionStore::floor_reader(std::string_view name) const {
-  return std::make_unique<IteratorFloorReader>(store_.db(), store_.family(layout::kProjectionsFamily),
-                                               std::string(name));
-}
-
 Status ProjectionStore::scan(
     std::string_view name, std::string_view prefix,
     const std::function<bool(std::string_view key, std::string_view value)>& visitor) const {
-  const std::string first = projection_key(name, prefix);
-  const std::string last = prefix_end(first);
+  return scan_from(name, prefix, prefix, visitor);
+}
+
+Status ProjectionStore::scan_from(
+    std::string_view name, std::string_view prefix, std::string_view from,
+    const std::function<bool(std::string_view key, std::string_view value)>& visitor) const {
+  const std::string last = prefix_end(projection_key(name, prefix));
+  const std::string first = projection_key(name, std::max(from, prefix));
   const std::size_t name_size = name.size() + 1;
   rocksdb::ReadOptions options;
   rocksdb::Slice upper(last);

@@ -61,18 +61,13 @@ class ProjectionStore {
 
   // A projection's stored keys (as of its checkpoint).
   Result<std::optional<std::string>> get(std::string_view name, std::string_view key) const;
-  // Point lookups of the greatest key ≤ a key within a prefix, on one RocksDB iterator
-  // (reused across many lookups): lookups in ascending key order step forward from the
-  // previous one when it is close instead of seeking. Valid while the ProjectionStore lives.
-  class FloorReader {
-   public:
-    virtual ~FloorReader() = default;
-    virtual Result<std::optional<std::string>> floor(std::string_view key,
-                                                     std::string_view prefix) = 0;
-  };
-  std::unique_ptr<FloorReader> floor_reader(std::string_view name) const;
+  // A projection's keys starting with `prefix`, in order, each with its value, until the
+  // visitor returns false.
   Status scan(std::string_view name, std::string_view prefix,
               const std::function<bool(std::string_view key, std::string_view value)>& visitor) const;
+  // The same from the first key at or after `from`.
+  Status scan_from(std::string_view name, std::string_view prefix, std::string_view from,
+                   const std::function<bool(std::string_view key, std::string_view value)>& visitor) const;
 
   const ProjectionSettings& settings() const { return settings_; }
   EventStore& events() const { return store_; }

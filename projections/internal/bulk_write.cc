@@ -79,8 +79,8 @@ void sort_entries(std::vector<KeyedEntry>* entries) {
   sort_by_key(entries, [](const BatchEntry& a, const BatchEntry& b) { return a.order < b.order; });
 }
 
-// A projection's keys are "name\0segment/rest": its states, each epoch of hazard_status's
-// history, and so on. The region of a key is its part up to that first '/' (or all of it).
+// A projection's keys are "name\0segment/rest": its states, hazard_status's history, and
+// so on. The region of a key is its part up to that first '/' (or all of it).
 std::string_view region_of(std::string_view key) {
   const std::size_t name_end = key.find('\0');
   if (name_end == std::string_view::npos) return key;
@@ -141,8 +141,8 @@ Status write_batch(rocksdb::DB& db, rocksdb::WriteBatch& batch,
   } remove_files{files};
 
   // One file per region run (see region_of): RocksDB places each ingested file as deep in
-  // the tree as nothing there overlaps it, so a region no earlier write touched (a rebuild's
-  // next epoch of history) goes straight to the bottom instead of being merged by
+  // the tree as nothing there overlaps it, so keys past everything written before (a
+  // rebuild's next snapshots' pre-images) go straight to the bottom instead of being merged by
   // compactions with everything written before it.
   std::vector<rocksdb::IngestExternalFileArg> args;
   for (auto& [id, entries] : collector.entries) {

@@ -50,12 +50,17 @@ class UnreadPuts {
   UnindexedPut* unindexed_;
 };
 
+// At the end of `bytes`.
+template <class T>
+void append_encoded_state(const T& state, std::string* bytes) {
+  StringOutputArchive archive(bytes);
+  archive(state);
+}
 // Into `bytes` (cleared first; its storage is reused by callers encoding many states).
 template <class T>
 void encode_state_into(const T& state, std::string* bytes) {
   bytes->clear();
-  StringOutputArchive archive(bytes);
-  archive(state);
+  append_encoded_state(state, bytes);
 }
 template <class T>
 std::string encode_state(const T& state) {

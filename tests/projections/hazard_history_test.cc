@@ -125,47 +125,58 @@ TEST_F(HazardHistory, SnapshotsGiveTheSameAnswerAsAFullFoldAtEveryPoint) {
   }
 }
 
-// History filed in short epochs: a hazard's state at a snapshot comes from an earlier epoch
-// when it did not change in the snapshot's own (H-1, untouched while H-2 is reported and
-// classified), and a changed epoch setting leaves the stored records readable.
-TEST_F(HazardHistory, EpochsOfAnyLengthGiveTheSameAnswerAsAFullFold) {
-  const Position head = h.store().head().position;
-  for (const auto& [every, epoch] : std::vector<std::pair<std::uint64_t, std::uint64_t>>{
-           {1, 1}, {1, 2}, {2, 3}, {3, 2}, {1, 5}}) {
+// Pre-images written across many writes (a write every event or two, inside snapshot
+// intervals), then by later opens that each fold a command or two (a hazard changed since
+// the last snapshot by an earlier open gets no second pre-image), then under a changed
+// snapshot interval: every point reads as a full fold of the log.
+TEST_F(HazardHistory, HistoryFoldedAcrossWritesAndOpensGivesTheSameAnswerAsAFullFold) {
+  auto expect_every_point = [&](ProjectionStore& projections, const std::string& what) {
+    for (std::uint64_t p = 0; p <= h.store().head().position.value(); ++p) {
+      const ReadPoint point{ReadPoint::Kind::position, Position(p), Timestamp(0)};
+      auto board = hazard_states_at(projections, point);
+      ASSERT_TRUE(board.ok()) << what << ": " << board.status().to_string();
+      expect_same(fold_log(h.store(), point), *board, what + ", position " + std::to_string(p));
+    }
+    for (const char* time : {"2026-06-01T09:00:00Z", "2026-06-02T12:00:00Z", "2026-06-04T12:00:00Z",
+                             "2026-06-06T12:00:00Z", "2030-01-01T00:00:00Z"}) {
+      const ReadPoint point{ReadPoint::Kind::as_of, Position(0), *parse_instant(time)};
+      auto board = hazard_states_at(projections, point);
+      ASSERT_TRUE(board.ok()) << what << ": " << board.status().to_string();
+      expect_same(fold_log(h.store(), point), *board, what + ", as of " + std::string(time));
+    }
+  };
+  for (const auto& [every, per_write] : std::vector<std::pair<std::uint64_t, std::uint64_t>>{
+           {1, 1}, {2, 1}, {3, 2}, {4, 3}, {5, 1}}) {
     ProjectionSettings settings{every};
-    settings.history_epoch = epoch;
+    settings.events_per_write = per_write;
     auto projections = ProjectionStore::open(h.store(), settings);
     ASSERT_TRUE(projections.ok());
     ASSERT_TRUE((*projections)->rebuild(kHazardStatus).ok());
-    const std::string what = "snapshot every " + std::to_string(every) + ", epoch " + std::to_string(epoch);
-    for (std::uint64_t p = 0; p <= head.value(); ++p) {
-      const ReadPoint point{ReadPoint::Kind::position, Position(p), Timestamp(0)};
-      auto board = hazard_states_at(**projections, point);
-      ASSERT_TRUE(board.ok()) << board.status().to_string();
-      expect_same(fold_log(h.store(), point), *board, what + ", position " + std::to_string(p));
-    }
-    for (const char* time : {"2026-06-01T09:00:00Z", "2026-06-02T12:00:00Z", "2026-06-04T12:00:00Z"}) {
-      const ReadPoint point{ReadPoint::Kind::as_of, Position(0), *parse_instant(time)};
-      auto board = hazard_states_at(**projections, point);
-      ASSERT_TRUE(board.ok());
-      expect_same(fold_log(h.store(), point), *board, what + ", as of " + time);
-    }
+    expect_every_point(**projections, "snapshot every " + std::to_string(every) + ", a write every " +
+                                          std::to_string(per_write));
   }
-  // The last rebuild used epochs of 5; opened with epochs of 2, the projection goes on
-  // filing by 5 and reads stay right.
-  ProjectionSettings changed{1};
-  changed.history_epoch = 2;
-  h.ok(command("RecordProgress", staff("I-1"), {{"hazard_id", "H-1"}, {"note", "已安装"}}, "2026-06-06T09:00:00Z"));
-  h.ok(command("RecordProgress", staff("I-1"), {{"hazard_id", "H-1"}, {"note", "已验收"}}, "2026-06-07T09:00:00Z"));
-  auto projections = ProjectionStore::open(h.store(), changed);
+  // The last rebuild took a snapshot every 5 events; each open below folds what was
+  // committed since the one before.
+  const std::vector<std::pair<std::string, std::string>> notes{
+      {"H-1", "已安装"}, {"H-2", "已关阀"}, {"H-1", "已验收"}, {"H-2", "已更换"}, {"H-1", "已复查"}};
+  int day = 6;
+  for (const auto& [hazard, note] : notes) {
+    h.ok(command("RecordProgress", staff(hazard == "H-1" ? "I-1" : "I-2", hazard == "H-1" ? "staff-1" : "staff-2"),
+                 {{"hazard_id", hazard}, {"note", note}}, (day < 10 ? "2026-06-0" : "2026-06-") + std::to_string(day) + "T09:00:00Z"));
+    ++day;
+    auto projections = ProjectionStore::open(h.store(), ProjectionSettings{5});
+    ASSERT_TRUE(projections.ok());
+    ASSERT_TRUE((*projections)->catch_up().ok());
+    expect_every_point(**projections, "opened after " + note);
+  }
+  // A changed interval: snapshots from then on every 2 events.
+  h.ok(command("RecordProgress", staff("I-1"), {{"hazard_id", "H-1"}, {"note", "已归档"}}, "2026-06-11T09:00:00Z"));
+  h.ok(command("RecordProgress", staff("I-2", "staff-2"), {{"hazard_id", "H-2"}, {"note", "已归档"}},
+               "2026-06-11T10:00:00Z"));
+  auto projections = ProjectionStore::open(h.store(), ProjectionSettings{2});
   ASSERT_TRUE(projections.ok());
   ASSERT_TRUE((*projections)->catch_up().ok());
-  for (std::uint64_t p = 0; p <= h.store().head().position.value(); ++p) {
-    const ReadPoint point{ReadPoint::Kind::position, Position(p), Timestamp(0)};
-    auto board = hazard_states_at(**projections, point);
-    ASSERT_TRUE(board.ok()) << board.status().to_string();
-    expect_same(fold_log(h.store(), point), *board, "after a changed epoch, position " + std::to_string(p));
-  }
+  expect_every_point(**projections, "after a changed snapshot interval");
 }
 
 TEST_F(HazardHistory, APositionPastTheHeadIsAnError) {
@@ -175,12 +186,11 @@ TEST_F(HazardHistory, APositionPastTheHeadIsAnError) {
   EXPECT_NE(board.status().message().find("past the head"), std::string::npos);
 }
 
-TEST(HistoryKeys, AHistoryKeyIsItsEpochIdAndSnapshot) {
-  const std::string expected = std::string("hist/") + std::string("\0\0\0\0\0\0\0\x02", 8) + "H-7" + '\0' +
-                               std::string("\0\0\0\0\0\x1e\x84\x80", 8);  // 2,000,000
-  EXPECT_EQ(history::history_key("H-7", Position(2'000'000), 999'999), expected);
+TEST(HistoryKeys, APreImageKeyIsItsSnapshotThenTheHazard) {
+  const std::string expected = std::string("pre/") + std::string("\0\0\0\0\0\x1e\x84\x80", 8) + "H-7";  // 2,000,000
+  EXPECT_EQ(history::pre_image_key(Position(2'000'000), "H-7"), expected);
   std::string reused = "something longer than the key, which is replaced";
-  history::history_key_into("H-7", Position(2'000'000), 999'999, &reused);
+  history::pre_image_key_into(Position(2'000'000), "H-7", &reused);
   EXPECT_EQ(reused, expected);
 }
 

@@ -114,7 +114,7 @@ void as_of_against_rebuild(const std::string& path, Position head, int rounds) {
   const Timestamp near_head(last->occurred_at.value() - 86'400'000);
   double as_of = 1e9;
   std::size_t hazards = 0;
-  for (int round = 0; round < 3; ++round) {
+  for (int round = 0; round < (getenv("ASOF_ROUNDS")?atoi(getenv("ASOF_ROUNDS")):3); ++round) {
     const auto asked = Clock::now();
     auto board = hazard_states_at(**projections, ReadPoint{ReadPoint::Kind::as_of, Position(0), near_head});
     check(board.status());
