@@ -3,6 +3,7 @@
 #include <rocksdb/db.h>
 
 #include <algorithm>
+#include <deque>
 #include <future>
 #include <unordered_map>
 #include <vector>
@@ -34,16 +35,36 @@ std::string snapshot_key(Position snapshot) {
 
 namespace {
 
-Status read_current(const ProjectionStore& projections, HazardBoard* board) {
+constexpr std::string_view kStatePrefix = "h/";
+
+// The current states of the hazards whose keys lie in [from, to) (empty: the prefix's end).
+Status read_states(const ProjectionStore& projections, std::string_view from, std::string_view to,
+                   std::map<std::string, HazardState>* hazards) {
   Status decoded = Status::Ok();
-  REDLINE_RETURN_IF_ERROR(projections.scan(kHazardStatus, "h/", [&](std::string_view key, std::string_view value) {
+  REDLINE_RETURN_IF_ERROR(projections.scan_range(kHazardStatus, kStatePrefix, from, to,
+                                                 [&](std::string_view key, std::string_view value) {
     // Keys come in order: each goes at the end, and is decoded where it lies.
-    auto at = board->hazards.emplace_hint(board->hazards.end(), std::piecewise_construct,
-                                          std::forward_as_tuple(key.substr(2)), std::forward_as_tuple());
+    auto at = hazards->emplace_hint(hazards->end(), std::piecewise_construct,
+                                    std::forward_as_tuple(key.substr(kStatePrefix.size())), std::forward_as_tuple());
     decoded = decode_hazard_state_into(value, &at->second);
     return decoded.ok();
   }));
   return decoded;
+}
+
+// Every hazard's current state: the two halves of the keys on two threads.
+Status read_current(const ProjectionStore& projections, HazardBoard* board) {
+  const std::string middle =
+      projections.middle_key(kHazardStatus, kStatePrefix, projections.settings().split_reads_from_bytes);
+  if (middle.empty()) return read_states(projections, kStatePrefix, {}, &board->hazards);
+  std::map<std::string, HazardState> upper;
+  auto reading_upper = std::async(std::launch::async, [&] { return read_states(projections, middle, {}, &upper); });
+  const Status lower = read_states(projections, kStatePrefix, middle, &board->hazards);
+  REDLINE_RETURN_IF_ERROR(reading_upper.get());
+  REDLINE_RETURN_IF_ERROR(lower);
+  // Every upper key is after every lower one: each node goes at the end, none copied.
+  while (!upper.empty()) board->hazards.insert(board->hazards.end(), upper.extract(upper.begin()));
+  return Status::Ok();
 }
 
 // The last event hazard_status has folded.
@@ -125,14 +146,18 @@ struct Touched {
   bool reported_after = false;  // its first event is after the snapshot: no state there
   std::optional<HazardState> state;
 };
-using Refolded = std::vector<Touched>;
+struct Refolded {
+  std::deque<Touched> hazards;  // in the order of their first event: they stay where they are
+  std::vector<Touched*> in_order;  // the same by id
+};
 
 // Every hazard touched after the snapshot: its state at the snapshot, then the events after
-// it that the point includes. Events are matched to their hazard through a hash map, and
-// only the included ones are kept.
+// it that the point includes, then sorted by id. Events are matched to their hazard
+// through a hash map, and only the included ones are kept.
 Result<Refolded> refold_after(const ProjectionStore& projections, const ReadPoint& resolved,
                               Position start, Position head) {
-  Refolded touched;
+  Refolded refolded;
+  std::deque<Touched>& touched = refolded.hazards;
   std::unordered_map<std::string, std::size_t, internal::StringHash, std::equal_to<>> index_of;
   std::vector<std::pair<std::size_t, Envelope>> included;  // (hazard, event), in log order
   auto includes = [&resolved](const Envelope& event) {
@@ -161,8 +186,8 @@ Result<Refolded> refold_after(const ProjectionStore& projections, const ReadPoin
     // snapshot, are passed over.
     Status decoded = Status::Ok();
     const std::size_t id_at = history::kPreImagePrefix.size() + 8;
-    REDLINE_RETURN_IF_ERROR(projections.scan_from(
-        kHazardStatus, history::kPreImagePrefix, history::pre_image_key(start, ""),
+    REDLINE_RETURN_IF_ERROR(projections.scan_range(
+        kHazardStatus, history::kPreImagePrefix, history::pre_image_key(start, ""), {},
         [&](std::string_view key, std::string_view value) {
           const std::string_view id = key.substr(std::min(id_at, key.size()));
           auto found = index_of.find(id);
@@ -189,7 +214,11 @@ Result<Refolded> refold_after(const ProjectionStore& projections, const ReadPoin
     if (!state) state.emplace();
     apply(*state, facts_of(event));
   }
-  return touched;
+  refolded.in_order.reserve(touched.size());
+  for (Touched& hazard : touched) refolded.in_order.push_back(&hazard);
+  std::sort(refolded.in_order.begin(), refolded.in_order.end(),
+            [](const Touched* a, const Touched* b) { return a->id < b->id; });
+  return refolded;
 }
 
 }  // namespace
@@ -234,13 +263,9 @@ Result<HazardBoard> hazard_states_at(const ProjectionStore& projections, const R
   // In id order, each found by stepping forward from the previous one when it is close (the
   // board's nodes were allocated in key order, so the steps go through nearby memory), by a
   // search from the root when it is not.
-  std::vector<Touched*> in_order;  // sorted as pointers: a Touched holds a whole state
-  in_order.reserve(refolded->size());
-  for (Touched& hazard : *refolded) in_order.push_back(&hazard);
-  std::sort(in_order.begin(), in_order.end(), [](const Touched* a, const Touched* b) { return a->id < b->id; });
   auto& hazards = board.hazards;
   auto at = hazards.begin();
-  for (Touched* hazard : in_order) {
+  for (Touched* hazard : refolded->in_order) {
     const std::string& id = hazard->id;
     for (int step = 0; step < kStepsBeforeSearch && at != hazards.end() && at->first < id; ++step) ++at;
     if (at != hazards.end() && at->first < id) at = hazards.lower_bound(id);

@@ -86,6 +86,9 @@ struct ProjectionSettings {
   // sorted SST files instead of going through the memtable (projections/internal/
   // bulk_write.h); smaller ones are plain writes.
   std::uint64_t bulk_write_keys = 100'000;
+  // A read of every hazard's state (status, an as-of read) holding at least this many bytes
+  // is split between two threads (tests set it to 0 to split the smallest).
+  std::uint64_t split_reads_from_bytes = 4u << 20;
   // How often the runner writes (tests set it low to fold across many writes).
   std::uint64_t events_per_write = kEventsPerFoldWrite;
   // How many decoded states a built-in projection keeps in memory (per kind of state).

@@ -422,13 +422,14 @@ Result<std::optional<std::string>> ProjectionStore::get(std::string_view name,
 Status ProjectionStore::scan(
     std::string_view name, std::string_view prefix,
     const std::function<bool(std::string_view key, std::string_view value)>& visitor) const {
-  return scan_from(name, prefix, prefix, visitor);
+  return scan_range(name, prefix, prefix, {}, visitor);
 }
 
-Status ProjectionStore::scan_from(
-    std::string_view name, std::string_view prefix, std::string_view from,
+Status ProjectionStore::scan_range(
+    std::string_view name, std::string_view prefix, std::string_view from, std::string_view to,
     const std::function<bool(std::string_view key, std::string_view value)>& visitor) const {
-  const std::string last = prefix_end(projection_key(name, prefix));
+  const std::string end = prefix_end(projection_key(name, prefix));
+  const std::string last = to.empty() ? end : std::min(end, projection_key(name, to));
   const std::string first = projection_key(name, std::max(from, prefix));
   const std::size_t name_size = name.size() + 1;
   rocksdb::ReadOptions options;
@@ -443,6 +444,35 @@ Status ProjectionStore::scan_from(
   }
   if (!it->status().ok()) return storage_error("cannot read projection", it->status());
   return Status::Ok();
+}
+
+std::string ProjectionStore::middle_key(std::string_view name, std::string_view prefix,
+                                        std::uint64_t least_bytes) const {
+  const std::string first = projection_key(name, prefix);
+  const std::string end = prefix_end(first);
+  rocksdb::SizeApproximationOptions options;
+  options.include_memtables = true;
+  options.include_files = true;
+  auto bytes_before = [&](const std::string& key) {
+    const rocksdb::Range range(first, key);
+    std::uint64_t size = 0;
+    (void)store_.db()->GetApproximateSizes(options, store_.family(layout::kProjectionsFamily), &range, 1, &size);
+    return size;  // an estimate: on an error, 0 (the split is then lopsided, not wrong)
+  };
+  const std::uint64_t total = bytes_before(end);
+  if (total < least_bytes) return {};
+  // Bisects the eight bytes after the prefix, read as a big-endian number.
+  std::uint64_t low = 0, high = ~std::uint64_t{0};
+  std::string key;
+  while (high - low > 1) {
+    const std::uint64_t middle = low + (high - low) / 2;
+    key.assign(first);
+    layout::append_u64_be(&key, middle);
+    (bytes_before(key) < total / 2 ? low : high) = middle;
+  }
+  key.assign(prefix);
+  layout::append_u64_be(&key, high);
+  return key;
 }
 
 }  // namespace redline

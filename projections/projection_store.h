@@ -65,9 +65,14 @@ class ProjectionStore {
   // visitor returns false.
   Status scan(std::string_view name, std::string_view prefix,
               const std::function<bool(std::string_view key, std::string_view value)>& visitor) const;
-  // The same from the first key at or after `from`.
-  Status scan_from(std::string_view name, std::string_view prefix, std::string_view from,
-                   const std::function<bool(std::string_view key, std::string_view value)>& visitor) const;
+  // The same from the first key at or after `from` and before `to` (empty: to the prefix's
+  // end).
+  Status scan_range(std::string_view name, std::string_view prefix, std::string_view from, std::string_view to,
+                    const std::function<bool(std::string_view key, std::string_view value)>& visitor) const;
+  // A key within `prefix` that divides the bytes stored under it about in half, by RocksDB's
+  // estimate from its index blocks: where to split a scan of the prefix between two threads.
+  // Empty when the prefix holds fewer than `least_bytes`.
+  std::string middle_key(std::string_view name, std::string_view prefix, std::uint64_t least_bytes) const;
 
   const ProjectionSettings& settings() const { return settings_; }
   EventStore& events() const { return store_; }
