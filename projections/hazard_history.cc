@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <deque>
+#include <functional>
 #include <future>
 #include <unordered_map>
 #include <vector>
@@ -12,6 +13,7 @@
 #include "engine/store_layout.h"
 #include "events/codec.h"
 #include "projections/builtin_projections.h"
+#include "projections/internal/key_order.h"
 
 namespace redline {
 
@@ -52,14 +54,25 @@ Status read_states(const ProjectionStore& projections, std::string_view from, st
   return decoded;
 }
 
-// Every hazard's current state: the two halves of the keys on two threads.
-Status read_current(const ProjectionStore& projections, HazardBoard* board) {
+using HazardMap = std::map<std::string, HazardState>;
+// Run on the thread that read them, on the states of the hazards whose ids lie in
+// [from, to) (to empty: no end).
+using ThenOnStates = std::function<Status(HazardMap* hazards, std::string_view from, std::string_view to)>;
+
+// Every hazard's current state: the two halves of the keys on two threads, each going on
+// with `then` for its half.
+Status read_current(const ProjectionStore& projections, HazardBoard* board, const ThenOnStates& then = {}) {
   const std::string middle =
       projections.middle_key(kHazardStatus, kStatePrefix, projections.settings().split_reads_from_bytes);
-  if (middle.empty()) return read_states(projections, kStatePrefix, {}, &board->hazards);
-  std::map<std::string, HazardState> upper;
-  auto reading_upper = std::async(std::launch::async, [&] { return read_states(projections, middle, {}, &upper); });
-  const Status lower = read_states(projections, kStatePrefix, middle, &board->hazards);
+  auto read_half = [&](std::string_view from, std::string_view to, HazardMap* hazards) -> Status {
+    REDLINE_RETURN_IF_ERROR(read_states(projections, from, to, hazards));
+    if (!then) return Status::Ok();
+    return then(hazards, from.substr(kStatePrefix.size()), to.empty() ? to : to.substr(kStatePrefix.size()));
+  };
+  if (middle.empty()) return read_half(kStatePrefix, {}, &board->hazards);
+  HazardMap upper;
+  auto reading_upper = std::async(std::launch::async, [&] { return read_half(middle, {}, &upper); });
+  const Status lower = read_half(kStatePrefix, middle, &board->hazards);
   REDLINE_RETURN_IF_ERROR(reading_upper.get());
   REDLINE_RETURN_IF_ERROR(lower);
   // Every upper key is after every lower one: each node goes at the end, none copied.
@@ -214,11 +227,42 @@ Result<Refolded> refold_after(const ProjectionStore& projections, const ReadPoin
     if (!state) state.emplace();
     apply(*state, facts_of(event));
   }
-  refolded.in_order.reserve(touched.size());
-  for (Touched& hazard : touched) refolded.in_order.push_back(&hazard);
-  std::sort(refolded.in_order.begin(), refolded.in_order.end(),
-            [](const Touched* a, const Touched* b) { return a->id < b->id; });
+  std::vector<internal::KeyedItem<Touched*>> by_id;
+  by_id.reserve(touched.size());
+  for (Touched& hazard : touched) by_id.push_back({{}, hazard.id, &hazard});
+  internal::sort_by_key(&by_id, [](const Touched*, const Touched*) { return false; });  // ids are unique
+  refolded.in_order.reserve(by_id.size());
+  for (const auto& entry : by_id) refolded.in_order.push_back(entry.item);
   return refolded;
+}
+
+// The re-folded hazards whose ids lie in [from, to) (to empty: no end) into `hazards`, which
+// holds the current states of those ids: each replaced, added, or removed when it did not
+// exist at the point. In id order, each found by stepping forward from the previous one
+// when it is close (the nodes were allocated in key order, so the steps go through nearby
+// memory), by a search from the root when it is not.
+void merge_refolded(const Refolded& refolded, std::string_view from, std::string_view to, HazardMap* hazards) {
+  const auto by_id = [](const Touched* hazard, std::string_view id) { return hazard->id < id; };
+  const auto first = std::lower_bound(refolded.in_order.begin(), refolded.in_order.end(), from, by_id);
+  const auto last = to.empty() ? refolded.in_order.end()
+                               : std::lower_bound(first, refolded.in_order.end(), to, by_id);
+  auto at = hazards->begin();
+  for (auto it = first; it != last; ++it) {
+    Touched* hazard = *it;
+    const std::string& id = hazard->id;
+    for (int step = 0; step < kStepsBeforeSearch && at != hazards->end() && at->first < id; ++step) ++at;
+    if (at != hazards->end() && at->first < id) at = hazards->lower_bound(id);
+    const bool found = at != hazards->end() && at->first == id;
+    if (hazard->state && hazard->state->exists) {
+      if (found) {
+        at->second = std::move(*hazard->state);
+      } else {
+        at = hazards->emplace_hint(at, id, std::move(*hazard->state));
+      }
+    } else if (found) {
+      at = hazards->erase(at);
+    }
+  }
 }
 
 }  // namespace
@@ -251,35 +295,21 @@ Result<HazardBoard> hazard_states_at(const ProjectionStore& projections, const R
   auto start = starting_snapshot(projections, resolved, until);
   if (!start.ok()) return start.status();
 
-  // The hazards touched after the snapshot are re-folded on a second thread while this one
-  // reads everyone's current state (both only read the store).
-  auto refolding = std::async(std::launch::async, [&] {
-    return refold_after(projections, resolved, *start, head);
+  // The hazards touched after the snapshot are re-folded on a thread of their own while the
+  // current states are read (all only read the store); each half of those then takes in
+  // the re-folded states of its ids, on its own thread.
+  std::shared_future<Result<Refolded>> refolding =
+      std::async(std::launch::async, [&] { return refold_after(projections, resolved, *start, head); }).share();
+  const Status current = read_current(projections, &board, [&](HazardMap* hazards, std::string_view from,
+                                                               std::string_view to) -> Status {
+    const Result<Refolded>& refolded = refolding.get();
+    if (!refolded.ok()) return refolded.status();
+    merge_refolded(*refolded, from, to, hazards);
+    return Status::Ok();
   });
-  const Status current = read_current(projections, &board);
-  auto refolded = refolding.get();
+  const Result<Refolded>& refolded = refolding.get();  // waited for even when the read failed
   REDLINE_RETURN_IF_ERROR(current);
   if (!refolded.ok()) return refolded.status();
-  // In id order, each found by stepping forward from the previous one when it is close (the
-  // board's nodes were allocated in key order, so the steps go through nearby memory), by a
-  // search from the root when it is not.
-  auto& hazards = board.hazards;
-  auto at = hazards.begin();
-  for (Touched* hazard : refolded->in_order) {
-    const std::string& id = hazard->id;
-    for (int step = 0; step < kStepsBeforeSearch && at != hazards.end() && at->first < id; ++step) ++at;
-    if (at != hazards.end() && at->first < id) at = hazards.lower_bound(id);
-    const bool found = at != hazards.end() && at->first == id;
-    if (hazard->state && hazard->state->exists) {
-      if (found) {
-        at->second = std::move(*hazard->state);
-      } else {
-        at = hazards.emplace_hint(at, id, std::move(*hazard->state));
-      }
-    } else if (found) {
-      at = hazards.erase(at);
-    }
-  }
   return board;
 }
 
