@@ -38,10 +38,11 @@ std::string snapshot_key(Position snapshot) {
 namespace {
 
 constexpr std::string_view kStatePrefix = "h/";
+using HazardMap = std::map<std::string, HazardState>;
 
 // The current states of the hazards whose keys lie in [from, to) (empty: the prefix's end).
 Status read_states(const ProjectionStore& projections, std::string_view from, std::string_view to,
-                   std::map<std::string, HazardState>* hazards) {
+                   HazardMap* hazards) {
   Status decoded = Status::Ok();
   REDLINE_RETURN_IF_ERROR(projections.scan_range(kHazardStatus, kStatePrefix, from, to,
                                                  [&](std::string_view key, std::string_view value) {
@@ -54,7 +55,6 @@ Status read_states(const ProjectionStore& projections, std::string_view from, st
   return decoded;
 }
 
-using HazardMap = std::map<std::string, HazardState>;
 // Run on the thread that read them, on the states of the hazards whose ids lie in
 // [from, to) (to empty: no end).
 using ThenOnStates = std::function<Status(HazardMap* hazards, std::string_view from, std::string_view to)>;
@@ -157,6 +157,7 @@ constexpr int kStepsBeforeSearch = 32;
 struct Touched {
   std::string id;
   bool reported_after = false;  // its first event is after the snapshot: no state there
+  Position first_change{0};     // its first event after the snapshot
   std::optional<HazardState> state;
 };
 struct Refolded {
@@ -184,7 +185,7 @@ Result<Refolded> refold_after(const ProjectionStore& projections, const ReadPoin
     auto found = index_of.find(id);
     if (found == index_of.end()) {
       found = index_of.emplace(std::string(id), touched.size()).first;
-      touched.push_back(Touched{std::string(id), event.version == StreamVersion(1), std::nullopt});
+      touched.push_back(Touched{std::string(id), event.version == StreamVersion(1), event.position, std::nullopt});
     }
     if (includes(event)) included.emplace_back(found->second, event);
     return true;
@@ -195,13 +196,20 @@ Result<Refolded> refold_after(const ProjectionStore& projections, const ReadPoin
   REDLINE_RETURN_IF_ERROR(replayed);
   if (start > Position(0)) {
     // The pre-images from the snapshot on, the earliest of each hazard first: its state at
-    // the snapshot. Later ones of the same hazard, and those of hazards reported after the
-    // snapshot, are passed over.
+    // the snapshot, as it did not change before its first event after it (a pre-image
+    // after that event means the one before it is missing). Later ones of the same hazard,
+    // and those of hazards reported after the snapshot, are passed over.
     Status decoded = Status::Ok();
-    const std::size_t id_at = history::kPreImagePrefix.size() + 8;
+    const std::size_t snapshot_at = history::kPreImagePrefix.size();
+    const std::size_t id_at = snapshot_at + 8;
     REDLINE_RETURN_IF_ERROR(projections.scan_range(
         kHazardStatus, history::kPreImagePrefix, history::pre_image_key(start, ""), {},
         [&](std::string_view key, std::string_view value) {
+          const auto snapshot = layout::read_u64_be(key.substr(snapshot_at, std::min<std::size_t>(8, key.size() - snapshot_at)));
+          if (!snapshot) {
+            decoded = Status(ErrorCode::corruption, "malformed hazard_status pre-image key");
+            return false;
+          }
           const std::string_view id = key.substr(std::min(id_at, key.size()));
           auto found = index_of.find(id);
           if (found == index_of.end()) {
@@ -211,6 +219,14 @@ Result<Refolded> refold_after(const ProjectionStore& projections, const ReadPoin
           }
           Touched& hazard = touched[found->second];
           if (hazard.reported_after || hazard.state) return true;
+          if (Position(*snapshot) >= hazard.first_change) {
+            decoded = Status(ErrorCode::corruption,
+                             "hazard_status has no state of hazard " + hazard.id + " at snapshot " +
+                                 std::to_string(start.value()) + ": its first pre-image after it, at " +
+                                 std::to_string(*snapshot) + ", follows its change at " +
+                                 std::to_string(hazard.first_change.value()));
+            return false;
+          }
           decoded = decode_hazard_state_into(value, &hazard.state.emplace());
           return decoded.ok();
         }));
@@ -240,7 +256,8 @@ Result<Refolded> refold_after(const ProjectionStore& projections, const ReadPoin
 // holds the current states of those ids: each replaced, added, or removed when it did not
 // exist at the point. In id order, each found by stepping forward from the previous one
 // when it is close (the nodes were allocated in key order, so the steps go through nearby
-// memory), by a search from the root when it is not.
+// memory), by a search from the root when it is not. The states are moved out: the two
+// halves of a read each take the ids of their own half.
 void merge_refolded(const Refolded& refolded, std::string_view from, std::string_view to, HazardMap* hazards) {
   const auto by_id = [](const Touched* hazard, std::string_view id) { return hazard->id < id; };
   const auto first = std::lower_bound(refolded.in_order.begin(), refolded.in_order.end(), from, by_id);

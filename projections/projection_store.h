@@ -11,7 +11,9 @@
 // RocksDB WriteBatch together with the new checkpoint, so state and checkpoint never
 // disagree.
 //
-// Not thread-safe: one ProjectionStore per EventStore, used by one thread.
+// Not thread-safe: one ProjectionStore per EventStore, used by one thread. Its reads of
+// stored keys (get, scan, scan_range, middle_key) may be split across threads while
+// nothing folds.
 #pragma once
 
 #include <functional>

@@ -2,9 +2,12 @@
 // snapshot path equal to a full fold of the log at every point.
 #include <gtest/gtest.h>
 
+#include <rocksdb/db.h>
+
 #include <thread>
 
 #include "engine/replay.h"
+#include "engine/store_layout.h"
 #include "events/time.h"
 #include "projections/builtin_projections.h"
 #include "projections/hazard_history.h"
@@ -187,6 +190,42 @@ TEST_F(HazardHistory, APositionPastTheHeadIsAnError) {
   ASSERT_FALSE(board.ok());
   EXPECT_EQ(board.status().code(), ErrorCode::invalid_field);
   EXPECT_NE(board.status().message().find("past the head"), std::string::npos);
+}
+
+// A damaged history: a pre-image missing, or one of a hazard nothing after its snapshot
+// touches. The read names the hazard and fails instead of answering wrong.
+TEST_F(HazardHistory, ADamagedHistoryIsCorruptionNamingTheHazard) {
+  ProjectionSettings settings{1};  // a snapshot at every event
+  auto projections = ProjectionStore::open(h.store(), settings);
+  ASSERT_TRUE(projections.ok());
+  ASSERT_TRUE((*projections)->catch_up().ok());
+  std::string first_key, first_value;
+  ASSERT_TRUE((*projections)->scan(kHazardStatus, history::kPreImagePrefix, [&](std::string_view key, std::string_view value) {
+    first_key = key;
+    first_value = value;
+    return false;
+  }).ok());
+  ASSERT_FALSE(first_key.empty());
+  const Position snapshot(*layout::read_u64_be(std::string_view(first_key).substr(history::kPreImagePrefix.size(), 8)));
+  const std::string hazard = first_key.substr(history::kPreImagePrefix.size() + 8);
+  const ReadPoint point{ReadPoint::Kind::position, snapshot, Timestamp(0)};
+  ASSERT_TRUE(hazard_states_at(**projections, point).ok());
+
+  rocksdb::DB* db = h.store().db();
+  auto* family = h.store().family(layout::kProjectionsFamily);
+  const std::string stray = history::pre_image_key(snapshot, "H-404");
+  ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), family, projection_key(kHazardStatus, stray), first_value).ok());
+  auto board = hazard_states_at(**projections, point);
+  ASSERT_FALSE(board.ok());
+  EXPECT_EQ(board.status().code(), ErrorCode::corruption);
+  EXPECT_NE(board.status().message().find("pre-image of hazard H-404"), std::string::npos) << board.status().to_string();
+
+  ASSERT_TRUE(db->Delete(rocksdb::WriteOptions(), family, projection_key(kHazardStatus, stray)).ok());
+  ASSERT_TRUE(db->Delete(rocksdb::WriteOptions(), family, projection_key(kHazardStatus, first_key)).ok());
+  board = hazard_states_at(**projections, point);
+  ASSERT_FALSE(board.ok());
+  EXPECT_EQ(board.status().code(), ErrorCode::corruption);
+  EXPECT_NE(board.status().message().find("no state of hazard " + hazard), std::string::npos) << board.status().to_string();
 }
 
 TEST(HistoryKeys, APreImageKeyIsItsSnapshotThenTheHazard) {
