@@ -131,7 +131,7 @@ void as_of_against_rebuild(const std::string& path, Position head, int rounds) {
     each << (round == 0 ? "" : "; ") << std::setprecision(3) << as_ofs[round] << " / " << rebuilds[round]
          << " s = " << ratios[round];
   }
-  std::vector<double> sorted = ratios;
+  std::vector<double> sorted = ratios;  // the median: of an even count, the larger middle one
   std::sort(sorted.begin(), sorted.end());
   std::cout << "  store of " << head.value() << " events, --as-of a day before the head (" << hazards
             << " hazards) against a rebuild of hazard_status: ratio " << std::setprecision(3)
