@@ -103,7 +103,6 @@ class HazardFold : public Projection {
 
  protected:
   static constexpr std::string_view kHazardKeyPrefix = "h/";
-  static std::string hazard_key(std::string_view id) { return std::string(kHazardKeyPrefix).append(id); }
   static std::string_view hazard_id_of_key(std::string_view key) { return key.substr(kHazardKeyPrefix.size()); }
   // `slot` holds the state before the event.
   virtual Status before_change(internal::StateCache<HazardState>::Slot& slot) {

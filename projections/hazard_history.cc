@@ -1,7 +1,5 @@
 #include "projections/hazard_history.h"
 
-#include <rocksdb/db.h>
-
 #include <algorithm>
 #include <deque>
 #include <functional>

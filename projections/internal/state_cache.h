@@ -145,11 +145,6 @@ class StateCache {
     return hash;
   }
   static std::size_t hash_of(std::string_view key) { return std::hash<std::string_view>()(key); }
-  // Asks for a slot's memory ahead of a loop reaching it.
-  static void prefetch_slot(const Slot* slot) {
-    const char* bytes = reinterpret_cast<const char*>(slot);
-    for (std::size_t offset = 0; offset < sizeof(Slot); offset += 64) internal::prefetch(bytes + offset);
-  }
 
   Result<T*> get(ProjectionBatch& batch, std::string_view key, bool create, bool known_new = false) {
     auto found = slot(batch, key, create, known_new);
@@ -195,6 +190,11 @@ class StateCache {
   }
 
  private:
+  // Asks for a slot's memory ahead of a loop reaching it.
+  static void prefetch_slot(const Slot* slot) {
+    const char* bytes = reinterpret_cast<const char*>(slot);
+    for (std::size_t offset = 0; offset < sizeof(Slot); offset += 64) internal::prefetch(bytes + offset);
+  }
   using Index = SlotIndex<Slot>;
   // How many hints pass between asking for a key's buckets and for its slot.
   static constexpr std::size_t kSlotStage = 8;
