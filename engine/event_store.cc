@@ -141,10 +141,7 @@ EventStore::~EventStore() {
     db_->Close().PermitUncheckedError();
     db_.reset();
   }
-  if (!follower_dir_.empty()) {
-    std::error_code ec;
-    std::filesystem::remove_all(follower_dir_, ec);
-  }
+  follower_folder_.reset();  // after the instance using it has closed
   if (db_) {
     // Memtables to disk, so the next open starts from table files instead of replaying
     // every WAL since the oldest unflushed family (seconds for a large catch-up).
@@ -258,11 +255,10 @@ Result<std::unique_ptr<EventStore>> EventStore::open_once(const StoreOptions& op
   rocksdb::Status s;
   if (options.follower) {
     // A secondary instance keeps its own info log and manifest copy in a folder of its own.
-    std::string dir = (fs::temp_directory_path() / "redline-follower-XXXXXX").string();
-    if (::mkdtemp(dir.data()) == nullptr) {
-      return Status(ErrorCode::storage_error, "cannot create a folder to follow " + options.path);
-    }
-    store->follower_dir_ = dir;
+    auto folder = FollowerFolder::create();
+    if (!folder.ok()) return folder.status();
+    const std::string dir = folder->path();
+    store->follower_folder_ = std::move(*folder);
     store->follower_manifest_ = current_manifest(options.path);
     db_options.max_open_files = -1;  // required of secondary instances
     s = rocksdb::DB::OpenAsSecondary(db_options, options.path, dir, descriptors,
@@ -382,7 +378,7 @@ Status EventStore::catch_up() {
     if (fresh.ok()) {
       std::swap(db_, (*fresh)->db_);
       std::swap(families_, (*fresh)->families_);
-      std::swap(follower_dir_, (*fresh)->follower_dir_);
+      std::swap(follower_folder_, (*fresh)->follower_folder_);
       follower_manifest_ = (*fresh)->follower_manifest_;
       reopened = true;  // the old instance closes with `fresh`
     } else {

@@ -29,6 +29,7 @@
 
 #include <absl/container/flat_hash_map.h>
 
+#include "engine/follower_folder.h"
 #include "events/envelope.h"
 #include "events/status.h"
 #include "events/strong_types.h"
@@ -221,7 +222,7 @@ class EventStore {
 
   StoreOptions options_;
   int lock_fd_ = -1;
-  std::string follower_dir_;       // a follower's own RocksDB folder (removed on close)
+  std::optional<FollowerFolder> follower_folder_;  // a follower's own RocksDB folder
   std::string follower_manifest_;  // the store's MANIFEST when the follower opened
   std::unique_ptr<rocksdb::DB> db_;
   std::unique_ptr<Families> families_;
