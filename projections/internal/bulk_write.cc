@@ -88,10 +88,22 @@ std::string_view region_of(std::string_view key) {
   return slash == std::string_view::npos ? key : key.substr(0, slash + 1);
 }
 
-// Where a new file starts: where the region changes, once the file so far holds this many
-// entries (a handful of single keys, such as a projection's counters, share a file with
-// their neighbours rather than each making a file of its own).
+// Where a new file starts: where the region changes, once the file so far or the region
+// ahead holds this many entries. Small regions (single keys such as a projection's
+// counters) share a file with each other rather than each making a file of its own, but
+// never with a large region: a counter rewritten by every write would make the file of a
+// region nothing else overlaps overlap the previous write's file.
 constexpr std::size_t kMinEntriesPerFile = 16'384;
+
+// How many of the sorted `entries` from `from` on lie in `region` (a region ending in '/'
+// is a prefix; any other is one key).
+std::size_t region_size(const std::vector<KeyedEntry>& entries, std::size_t from, std::string_view region) {
+  const auto first = entries.begin() + static_cast<std::ptrdiff_t>(from);
+  const auto end = std::partition_point(first, entries.end(), [region](const KeyedEntry& entry) {
+    return !region.empty() && region.back() == '/' ? entry.key.starts_with(region) : entry.key == region;
+  });
+  return static_cast<std::size_t>(end - first);
+}
 
 Status write_error(const std::string& what, const rocksdb::Status& s) {
   return Status(ErrorCode::storage_error, what + ": " + s.ToString());
@@ -166,7 +178,8 @@ Status write_batch(rocksdb::DB& db, rocksdb::WriteBatch& batch,
       // Most keys continue the region before them: a prefix check instead of two searches.
       const bool same_region = !region.empty() && region.back() == '/' && entry.key.starts_with(region);
       const std::string_view entry_region = same_region ? region : region_of(entry.key);
-      if (in_file == 0 || (in_file >= kMinEntriesPerFile && entry_region != region)) {
+      if (in_file == 0 || (entry_region != region &&
+                           (in_file >= kMinEntriesPerFile || region_size(entries, i, entry_region) >= kMinEntriesPerFile))) {
         if (in_file > 0 && !(s = writer.Finish()).ok()) break;
         files.push_back(scratch_dir + "/" + std::to_string(::getpid()) + "-" + std::to_string(id) + "-" +
                         std::to_string(arg.external_files.size()) + ".sst");

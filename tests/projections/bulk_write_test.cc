@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include <cstdio>
 #include <filesystem>
 
@@ -90,8 +92,10 @@ TEST_F(BulkWrite, WhatAnSstCannotCarryIsWrittenPlainly) {
 }
 
 // Each region of a projection's keys ("name\0segment/...") that holds enough entries goes
-// into a file of its own, so a region nothing overlaps (the next epoch of history) is
-// placed below what was written before instead of on top of it.
+// into a file of its own, so a region nothing overlaps (the next snapshots' history) is
+// placed below what was written before instead of on top of it. Single keys share a file
+// with each other, never with a large region: a counter every write rewrites would
+// otherwise make the new region's file overlap the previous write's.
 TEST_F(BulkWrite, RegionsLandInFilesOfTheirOwn) {
   auto key = [](const std::string& region, int i) {
     char digits[16];
@@ -101,32 +105,43 @@ TEST_F(BulkWrite, RegionsLandInFilesOfTheirOwn) {
   auto write_region = [&](rocksdb::WriteBatch& batch, const std::string& region, int count) {
     for (int i = 0; i < count; ++i) ASSERT_TRUE(batch.Put(state(), key(region, i), region).ok());
   };
+  const std::string counter("p\0counter", 9), last("p\0extra", 7);  // between "a/" and "h/"
+  // The level of each file, by its smallest key (a rewritten region's files share theirs).
+  auto files_by_smallest = [&] {
+    std::vector<rocksdb::LiveFileMetaData> files;
+    db_->GetLiveFilesMetaData(&files);
+    std::multimap<std::string, int> levels;
+    for (const auto& file : files) levels.emplace(file.smallestkey, file.level);
+    return levels;
+  };
   rocksdb::WriteBatch first;
   write_region(first, "a/", 20'000);
-  ASSERT_TRUE(first.Put(state(), std::string("p\0counter", 9), "1").ok());  // shares a file
+  ASSERT_TRUE(first.Put(state(), counter, "1").ok());
+  ASSERT_TRUE(first.Put(state(), last, "1").ok());
   write_region(first, "h/1/", 20'000);
   ASSERT_TRUE(ingest(first).ok());
-  std::vector<rocksdb::LiveFileMetaData> files;
-  db_->GetLiveFilesMetaData(&files);
-  ASSERT_EQ(files.size(), 2u) << "one file per region, the single key with its neighbours";
+  auto levels = files_by_smallest();
+  ASSERT_EQ(levels.size(), 3u) << "a file per large region, the single keys in one of their own";
+  EXPECT_TRUE(levels.contains(key("a/", 0)) && levels.contains(counter) && levels.contains(key("h/1/", 0)));
 
-  // The next write: the "a/" states again and a region no file holds yet.
+  // The next write: the "a/" states and the counters again, and a region no file holds yet.
   rocksdb::WriteBatch second;
   write_region(second, "a/", 20'000);
+  ASSERT_TRUE(second.Put(state(), counter, "2").ok());
+  ASSERT_TRUE(second.Put(state(), last, "2").ok());
   write_region(second, "h/2/", 20'000);
   ASSERT_TRUE(ingest(second).ok());
-  files.clear();
-  db_->GetLiveFilesMetaData(&files);
-  ASSERT_EQ(files.size(), 4u);
-  int new_region_level = -1, rewritten_level = 99;
-  for (const auto& file : files) {
-    if (file.smallestkey == key("h/2/", 0)) new_region_level = file.level;
-    if (file.smallestkey == key("a/", 0)) rewritten_level = std::min(rewritten_level, file.level);
-  }
-  EXPECT_GT(new_region_level, rewritten_level) << "the new region went below the rewritten one";
+  levels = files_by_smallest();
+  ASSERT_EQ(levels.size(), 6u);
+  EXPECT_EQ(levels.count(key("a/", 0)), 2u);
+  EXPECT_EQ(levels.count(counter), 2u);
+  ASSERT_TRUE(levels.contains(key("h/2/", 0)));
+  EXPECT_EQ(levels.find(key("h/2/", 0))->second, levels.find(key("h/1/", 0))->second)
+      << "the new region went to the bottom, beside the first";
   EXPECT_EQ(get(state(), key("h/1/", 19'999)), "h/1/");
   EXPECT_EQ(get(state(), key("h/2/", 0)), "h/2/");
-  EXPECT_EQ(get(state(), std::string("p\0counter", 9)), "1");
+  EXPECT_EQ(get(state(), counter), "2");
+  EXPECT_EQ(get(state(), last), "2");
 }
 
 }  // namespace
