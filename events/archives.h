@@ -104,13 +104,13 @@ void CEREAL_SAVE_FUNCTION_NAME(StringOutputArchive& archive, const cereal::Binar
   archive.saveBinary(data.data, static_cast<std::size_t>(data.size));
 }
 
-class BoundedInputArchive
-    : public cereal::InputArchive<BoundedInputArchive, cereal::AllowEmptyClassElision> {
+// The reading half of BoundedInputArchive on its own: a cursor over bytes in cereal's
+// binary layout, for codecs that read a fixed shape without a cereal archive (whose
+// construction costs more than a small record's fields). Throws cereal::Exception on
+// damaged bytes, as the archive does.
+class BoundedReader {
  public:
-  explicit BoundedInputArchive(std::string_view bytes)
-      : cereal::InputArchive<BoundedInputArchive, cereal::AllowEmptyClassElision>(this),
-        next_(bytes.data()),
-        remaining_(bytes.size()) {}
+  explicit BoundedReader(std::string_view bytes) : next_(bytes.data()), remaining_(bytes.size()) {}
 
   void loadBinary(void* out, std::size_t size) {
     if (size > remaining_) [[unlikely]] throw_short(size);
@@ -163,9 +163,18 @@ class BoundedInputArchive
       value.assign(bytes);
     }
   }
+  // cereal's optional string: a "nullopt" flag (true when absent), then the string. The
+  // string it already holds is reused.
+  void loadOptionalStringInto(std::optional<std::string>& value) {
+    if (loadBool()) {
+      value.reset();
+      return;
+    }
+    if (!value) value.emplace();
+    loadStringInto(*value);
+  }
 
   std::size_t remaining() const { return remaining_; }
-  internal::ArchiveVersions& versions() { return versions_; }
 
  private:
   [[noreturn]] __attribute__((noinline, cold)) void throw_short(std::size_t size) const {
@@ -182,6 +191,29 @@ class BoundedInputArchive
 
   const char* next_;
   std::size_t remaining_;
+};
+
+// cereal's bytes, appended without an archive (the writing counterparts of BoundedReader).
+inline void append_sized(std::string_view value, std::string* out) {
+  const std::uint64_t size = value.size();
+  out->append(reinterpret_cast<const char*>(&size), sizeof size);
+  out->append(value);
+}
+inline void append_optional_string(const std::optional<std::string>& value, std::string* out) {
+  out->push_back(value ? 0 : 1);  // "nullopt"
+  if (value) append_sized(*value, out);
+}
+
+class BoundedInputArchive
+    : public cereal::InputArchive<BoundedInputArchive, cereal::AllowEmptyClassElision>,
+      public BoundedReader {
+ public:
+  explicit BoundedInputArchive(std::string_view bytes)
+      : cereal::InputArchive<BoundedInputArchive, cereal::AllowEmptyClassElision>(this), BoundedReader(bytes) {}
+
+  internal::ArchiveVersions& versions() { return versions_; }
+
+ private:
   internal::ArchiveVersions versions_;
 };
 
@@ -203,12 +235,7 @@ inline void CEREAL_LOAD_FUNCTION_NAME(BoundedInputArchive& archive, std::string&
 // makes a new one), as a replay decoding into one envelope does for every event. cereal
 // writes the flag as "nullopt": true when absent.
 inline void CEREAL_LOAD_FUNCTION_NAME(BoundedInputArchive& archive, std::optional<std::string>& value) {
-  if (archive.loadBool()) {
-    value.reset();
-    return;
-  }
-  if (!value) value.emplace();
-  archive.loadStringInto(*value);
+  archive.loadOptionalStringInto(value);
 }
 
 template <class T>

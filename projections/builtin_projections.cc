@@ -26,6 +26,10 @@ std::optional<double> CountySummary::on_time_rate() const {
   return static_cast<double>(closed_on_time) / static_cast<double>(closed);
 }
 
+// Hazard states are many (a cache of them in every fold, one per hazard in a read): they
+// take the codec without an archive.
+static_assert(internal::HasDirectStateBytes<HazardState>);
+
 Result<HazardState> decode_hazard_state(std::string_view bytes) {
   return internal::decode_state<HazardState>(bytes, "hazard state");
 }

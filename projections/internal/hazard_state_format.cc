@@ -1,8 +1,5 @@
 #include "projections/internal/hazard_state_format.h"
 
-#include <cereal/types/optional.hpp>
-#include <cereal/types/string.hpp>
-
 #include <cstring>
 #include <type_traits>
 
@@ -71,7 +68,7 @@ std::int64_t time_or_zero(const std::optional<Timestamp>& time) {
 
 }  // namespace
 
-void CEREAL_SAVE_FUNCTION_NAME(StringOutputArchive& archive, const HazardState& s) {
+void append_state_bytes(const HazardState& s, std::string* bytes) {
   PackedFields p;
   std::memset(&p, 0, sizeof p);
   p.classified_at = s.classified_at.value();
@@ -98,14 +95,18 @@ void CEREAL_SAVE_FUNCTION_NAME(StringOutputArchive& archive, const HazardState& 
       (s.rectification_deadline ? kRectificationDeadlineSet : 0) |
       (s.submitted_at ? kSubmittedAtSet : 0) | (s.verification_overdue ? kVerificationOverdue : 0) |
       (s.overdue ? kOverdue : 0) | (s.ever_overdue ? kEverOverdue : 0));
-  archive(s.institution_id, s.county, s.submitted_by);
-  archive.saveBinary(&p, sizeof p);
+  append_sized(s.institution_id, bytes);
+  append_sized(s.county, bytes);
+  append_optional_string(s.submitted_by, bytes);
+  bytes->append(reinterpret_cast<const char*>(&p), sizeof p);
 }
 
-void CEREAL_LOAD_FUNCTION_NAME(BoundedInputArchive& archive, HazardState& s) {
-  archive(s.institution_id, s.county, s.submitted_by);
+void read_state_bytes(BoundedReader& reader, HazardState& s) {
+  reader.loadStringInto(s.institution_id);
+  reader.loadStringInto(s.county);
+  reader.loadOptionalStringInto(s.submitted_by);
   PackedFields p;
-  archive.loadBinary(&p, sizeof p);
+  reader.loadBinary(&p, sizeof p);
   if ((p.flags & ~kAllFlags) != 0 || p.reserved != 0) {
     throw cereal::Exception("hazard state has unknown flags set");
   }
@@ -139,5 +140,13 @@ void CEREAL_LOAD_FUNCTION_NAME(BoundedInputArchive& archive, HazardState& s) {
   s.overdue_escalations = p.overdue_escalations;
   s.updated_at = Timestamp(p.updated_at);
 }
+
+void CEREAL_SAVE_FUNCTION_NAME(StringOutputArchive& archive, const HazardState& state) {
+  std::string bytes;
+  append_state_bytes(state, &bytes);
+  archive.saveBinary(bytes.data(), bytes.size());
+}
+
+void CEREAL_LOAD_FUNCTION_NAME(BoundedInputArchive& archive, HazardState& state) { read_state_bytes(archive, state); }
 
 }  // namespace redline

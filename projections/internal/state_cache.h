@@ -50,11 +50,23 @@ class UnreadPuts {
   UnindexedPut* unindexed_;
 };
 
+// A state type with its own codec, without a cereal archive: append_state_bytes and
+// read_state_bytes, found by argument-dependent lookup (internal/hazard_state_format.h).
+template <class T>
+concept HasDirectStateBytes = requires(const T& state, T& into, std::string* bytes, BoundedReader& reader) {
+  append_state_bytes(state, bytes);
+  read_state_bytes(reader, into);
+};
+
 // At the end of `bytes`.
 template <class T>
 void append_encoded_state(const T& state, std::string* bytes) {
-  StringOutputArchive archive(bytes);
-  archive(state);
+  if constexpr (HasDirectStateBytes<T>) {
+    append_state_bytes(state, bytes);
+  } else {
+    StringOutputArchive archive(bytes);
+    archive(state);
+  }
 }
 // Into `bytes` (cleared first; its storage is reused by callers encoding many states).
 template <class T>
@@ -74,11 +86,19 @@ std::string encode_state(const T& state) {
 template <class T>
 Status decode_state_into(std::string_view bytes, std::string_view what, T* state) {
   try {
-    BoundedInputArchive archive(bytes);
-    archive(*state);
-    if (archive.remaining() != 0) {
-      return Status(ErrorCode::corruption, "stored " + std::string(what) + " has " +
-                                               std::to_string(archive.remaining()) + " bytes too many");
+    std::size_t left = 0;
+    if constexpr (HasDirectStateBytes<T>) {
+      BoundedReader reader(bytes);
+      read_state_bytes(reader, *state);
+      left = reader.remaining();
+    } else {
+      BoundedInputArchive archive(bytes);
+      archive(*state);
+      left = archive.remaining();
+    }
+    if (left != 0) {
+      return Status(ErrorCode::corruption, "stored " + std::string(what) + " has " + std::to_string(left) +
+                                               " bytes too many");
     }
     return Status::Ok();
   } catch (const std::exception& e) {

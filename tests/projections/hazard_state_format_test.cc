@@ -2,6 +2,10 @@
 // absent, and damaged bytes are refused rather than decoded into states that cannot exist.
 #include <gtest/gtest.h>
 
+#include <cereal/types/optional.hpp>
+#include <cereal/types/string.hpp>
+
+#include "events/archives.h"
 #include "projections/builtin_projections.h"
 
 namespace redline {
@@ -123,6 +127,24 @@ TEST(HazardStateFormat, DamagedBytesAreRefused) {
   EXPECT_NE(refused.status().message().find("category"), std::string::npos) << refused.status().message();
   EXPECT_FALSE(decode_hazard_state(good.substr(0, good.size() - 1)).ok());
   EXPECT_FALSE(decode_hazard_state(good + "x").ok());
+}
+
+// The strings are written without a cereal archive; stores hold them as cereal wrote them
+// before: a u64 length then the bytes, and for the optional a "nullopt" byte first.
+TEST(HazardStateFormat, TheStringsAreCerealsBytes) {
+  for (const bool submitted : {true, false}) {
+    HazardState state = everything_set();
+    if (!submitted) state.submitted_by.reset();
+    const std::string stored = encode_hazard_state(state);
+    std::string strings;
+    StringOutputArchive archive(&strings);
+    archive(state.institution_id, state.county, state.submitted_by);
+    ASSERT_EQ(stored.size(), strings.size() + 104) << "the strings, then the 104-byte block";
+    EXPECT_EQ(stored.substr(0, strings.size()), strings);
+    auto decoded = decode_hazard_state(stored);
+    ASSERT_TRUE(decoded.ok()) << decoded.status().to_string();
+    expect_same(*decoded, state);
+  }
 }
 
 }  // namespace
