@@ -5,6 +5,7 @@
 #include <rocksdb/utilities/write_batch_with_index.h>
 
 #include <algorithm>
+#include <future>
 #include <thread>
 
 #include "engine/replay.h"
@@ -216,6 +217,11 @@ ProjectionStore::Entry* ProjectionStore::find(std::string_view name) const {
 bool ProjectionStore::has(std::string_view name) const { return find(name) != nullptr; }
 
 Status ProjectionStore::drop(Entry& entry) {
+  REDLINE_RETURN_IF_ERROR(drop_keys(entry));
+  return clear_dropped(entry.projection->name());
+}
+
+Status ProjectionStore::drop_keys(Entry& entry) {
   rocksdb::DB* db = store_.db();
   const std::string first = projection_key(entry.projection->name(), "");
   const std::string last = prefix_end(first);
@@ -226,20 +232,28 @@ Status ProjectionStore::drop(Entry& entry) {
   if (!s.ok()) return storage_error("cannot drop projection " + entry.projection->name(), s);
   entry.projection->reset();
   entry.checkpoint = Position(0);
-  // The deleted keys and the tombstone itself go now: a tombstone over the whole range
-  // would overlap every file the rebuild ingests and hold them all at the top of the tree.
-  // Whole files inside the range are dropped unread; compaction clears what is left.
-  auto* family = store_.family(layout::kProjectionsFamily);
-  const rocksdb::Slice begin(first), end(last);
-  s = rocksdb::DeleteFilesInRange(db, family, &begin, &end, /*include_end=*/false);
-  rocksdb::CompactRangeOptions compact;
-  compact.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForceOptimized;
-  if (s.ok()) s = db->CompactRange(compact, family, &begin, &end);
-  if (!s.ok()) return storage_error("cannot clear projection " + entry.projection->name(), s);
   return Status::Ok();
 }
 
-Status ProjectionStore::fold(const std::vector<Entry*>& entries, const ProjectionProgress& progress) {
+Status ProjectionStore::clear_dropped(const std::string& name) {
+  // The deleted keys and the tombstone itself go now: a tombstone over the whole range
+  // would overlap every file the rebuild ingests and hold them all at the top of the tree.
+  // Whole files inside the range are dropped unread; compaction clears what is left.
+  rocksdb::DB* db = store_.db();
+  const std::string first = projection_key(name, "");
+  const std::string last = prefix_end(first);
+  auto* family = store_.family(layout::kProjectionsFamily);
+  const rocksdb::Slice begin(first), end(last);
+  auto s = rocksdb::DeleteFilesInRange(db, family, &begin, &end, /*include_end=*/false);
+  rocksdb::CompactRangeOptions compact;
+  compact.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForceOptimized;
+  if (s.ok()) s = db->CompactRange(compact, family, &begin, &end);
+  if (!s.ok()) return storage_error("cannot clear projection " + name, s);
+  return Status::Ok();
+}
+
+Status ProjectionStore::fold(const std::vector<Entry*>& entries, const ProjectionProgress& progress,
+                             std::future<Status>* before_writing) {
   if (entries.empty()) return Status::Ok();
   const Position head = store_.head().position;
   Position from = head.next();
@@ -294,6 +308,7 @@ Status ProjectionStore::fold(const std::vector<Entry*>& entries, const Projectio
                        encode_checkpoint(last, entries[i]->projection->format_version()));
     }
     REDLINE_RETURN_IF_ERROR(finish_write());
+    if (before_writing != nullptr && before_writing->valid()) REDLINE_RETURN_IF_ERROR(before_writing->get());
     in_flight = batch;
     in_flight_last = last;
     batch = batch == &batches[0] ? &batches[1] : &batches[0];
@@ -360,8 +375,14 @@ Status ProjectionStore::rebuild(std::string_view name, const ProjectionProgress&
   if (entry == nullptr) {
     return Status(ErrorCode::not_found, "no projection named '" + std::string(name) + "'");
   }
-  REDLINE_RETURN_IF_ERROR(drop(*entry));
-  return fold({entry}, progress);
+  REDLINE_RETURN_IF_ERROR(drop_keys(*entry));
+  // The dropped files are cleared while the fold begins: it reads no stored state of a
+  // projection folded from the start, and its first write waits for the clearing.
+  std::future<Status> clearing =
+      std::async(std::launch::async, [this, name = entry->projection->name()] { return clear_dropped(name); });
+  const Status folded = fold({entry}, progress, &clearing);
+  const Status cleared = clearing.valid() ? clearing.get() : Status::Ok();
+  return folded.ok() ? cleared : folded;
 }
 
 namespace {

@@ -17,6 +17,7 @@
 #pragma once
 
 #include <functional>
+#include <future>
 #include <memory>
 #include <optional>
 #include <string>
@@ -83,8 +84,15 @@ class ProjectionStore {
   struct Entry;
   ProjectionStore(EventStore& store, const ProjectionSettings& settings);
   Status load_checkpoints();
-  Status fold(const std::vector<Entry*>& entries, const ProjectionProgress& progress);
+  // Folds the entries up to the head; `before_writing`, when given, is waited for before
+  // the fold's first write and its error returned.
+  Status fold(const std::vector<Entry*>& entries, const ProjectionProgress& progress,
+              std::future<Status>* before_writing = nullptr);
+  // Deletes a projection's keys and checkpoint and resets it (drop_keys), then clears the
+  // files they were in (clear_dropped).
   Status drop(Entry& entry);
+  Status drop_keys(Entry& entry);
+  Status clear_dropped(const std::string& name);
   Entry* find(std::string_view name) const;
 
   EventStore& store_;
