@@ -141,12 +141,4 @@ void read_state_bytes(BoundedReader& reader, HazardState& s) {
   s.updated_at = Timestamp(p.updated_at);
 }
 
-void CEREAL_SAVE_FUNCTION_NAME(StringOutputArchive& archive, const HazardState& state) {
-  std::string bytes;
-  append_state_bytes(state, &bytes);
-  archive.saveBinary(bytes.data(), bytes.size());
-}
-
-void CEREAL_LOAD_FUNCTION_NAME(BoundedInputArchive& archive, HazardState& state) { read_state_bytes(archive, state); }
-
 }  // namespace redline

@@ -1,6 +1,6 @@
 // How the built-in projections store a HazardState (hazard_status's states and history
-// records, and the states the scorecard and county summary fold): its three strings through
-// cereal, then every fixed-size field in one block of a fixed layout (little-endian, as the
+// records, and the states the scorecard and county summary fold): its three strings as
+// cereal writes them, then every fixed-size field in one block of a fixed layout (little-endian, as the
 // envelope codec). A rebuild encodes a state for every history record — millions — and an
 // as-of read decodes one per hazard; one block instead of 26 fields through cereal makes
 // each several times cheaper. Decoding checks every byte of the block (flags 0 or 1, enums
@@ -18,9 +18,5 @@ namespace redline {
 void append_state_bytes(const HazardState& state, std::string* bytes);
 // Throws cereal::Exception when the bytes are damaged.
 void read_state_bytes(BoundedReader& reader, HazardState& state);
-
-// The same bytes through cereal, for a HazardState inside another archived value.
-void CEREAL_SAVE_FUNCTION_NAME(StringOutputArchive& archive, const HazardState& state);
-void CEREAL_LOAD_FUNCTION_NAME(BoundedInputArchive& archive, HazardState& state);
 
 }  // namespace redline
