@@ -209,7 +209,8 @@ class BoundedInputArchive
       public BoundedReader {
  public:
   explicit BoundedInputArchive(std::string_view bytes)
-      : cereal::InputArchive<BoundedInputArchive, cereal::AllowEmptyClassElision>(this), BoundedReader(bytes) {}
+      : cereal::InputArchive<BoundedInputArchive, cereal::AllowEmptyClassElision>(this),
+        BoundedReader(bytes) {}
 
   internal::ArchiveVersions& versions() { return versions_; }
 

@@ -376,8 +376,9 @@ Status ProjectionStore::rebuild(std::string_view name, const ProjectionProgress&
     return Status(ErrorCode::not_found, "no projection named '" + std::string(name) + "'");
   }
   REDLINE_RETURN_IF_ERROR(drop_keys(*entry));
-  // The dropped files are cleared while the fold begins: it reads no stored state of a
-  // projection folded from the start, and its first write waits for the clearing.
+  // The dropped files are cleared while the fold begins: what the fold reads of the
+  // projection is deleted already (the tombstone is written), and its first write waits
+  // for the clearing, so that no tombstone holds the files it ingests at the top of the tree.
   std::future<Status> clearing =
       std::async(std::launch::async, [this, name = entry->projection->name()] { return clear_dropped(name); });
   const Status folded = fold({entry}, progress, &clearing);
