@@ -48,12 +48,12 @@ Result<FollowerFolder> FollowerFolder::create() {
 }
 
 int FollowerFolder::sweep(const fs::path& parent, std::chrono::seconds settled) {
-  std::error_code ec;
-  fs::directory_iterator entries(parent, ec);
-  if (ec) return 0;
   const auto now = fs::file_time_type::clock::now();
   int removed = 0;
-  for (const auto& entry : entries) {
+  std::error_code step;  // a range-for's step would throw on a folder that cannot be read
+  for (fs::directory_iterator it(parent, step), end; !step && it != end; it.increment(step)) {
+    const fs::directory_entry& entry = *it;
+    std::error_code ec;
     const std::string name = entry.path().filename().string();
     if (name.rfind(kPrefix, 0) != 0 || !entry.is_directory(ec)) continue;
     const auto changed = entry.last_write_time(ec);

@@ -9,6 +9,8 @@
 #include <chrono>
 #include <filesystem>
 #include <string>
+#include <string_view>
+#include <utility>
 
 #include "events/status.h"
 
