@@ -5,10 +5,9 @@
 
 #include <gtest/gtest.h>
 
-#include <map>
-
 #include <cstdio>
 #include <filesystem>
+#include <map>
 
 #include "tests/support/temp_dir.h"
 
@@ -105,7 +104,7 @@ TEST_F(BulkWrite, RegionsLandInFilesOfTheirOwn) {
   auto write_region = [&](rocksdb::WriteBatch& batch, const std::string& region, int count) {
     for (int i = 0; i < count; ++i) ASSERT_TRUE(batch.Put(state(), key(region, i), region).ok());
   };
-  const std::string counter("p\0counter", 9), last("p\0extra", 7);  // between "a/" and "h/"
+  const std::string counter("p\0counter", 9), extra("p\0extra", 7);  // between "a/" and "h/"
   // The level of each file, by its smallest key (a rewritten region's files share theirs).
   auto files_by_smallest = [&] {
     std::vector<rocksdb::LiveFileMetaData> files;
@@ -117,7 +116,7 @@ TEST_F(BulkWrite, RegionsLandInFilesOfTheirOwn) {
   rocksdb::WriteBatch first;
   write_region(first, "a/", 20'000);
   ASSERT_TRUE(first.Put(state(), counter, "1").ok());
-  ASSERT_TRUE(first.Put(state(), last, "1").ok());
+  ASSERT_TRUE(first.Put(state(), extra, "1").ok());
   write_region(first, "h/1/", 20'000);
   ASSERT_TRUE(ingest(first).ok());
   auto levels = files_by_smallest();
@@ -128,7 +127,7 @@ TEST_F(BulkWrite, RegionsLandInFilesOfTheirOwn) {
   rocksdb::WriteBatch second;
   write_region(second, "a/", 20'000);
   ASSERT_TRUE(second.Put(state(), counter, "2").ok());
-  ASSERT_TRUE(second.Put(state(), last, "2").ok());
+  ASSERT_TRUE(second.Put(state(), extra, "2").ok());
   write_region(second, "h/2/", 20'000);
   ASSERT_TRUE(ingest(second).ok());
   levels = files_by_smallest();
@@ -141,7 +140,7 @@ TEST_F(BulkWrite, RegionsLandInFilesOfTheirOwn) {
   EXPECT_EQ(get(state(), key("h/1/", 19'999)), "h/1/");
   EXPECT_EQ(get(state(), key("h/2/", 0)), "h/2/");
   EXPECT_EQ(get(state(), counter), "2");
-  EXPECT_EQ(get(state(), last), "2");
+  EXPECT_EQ(get(state(), extra), "2");
 }
 
 }  // namespace
