@@ -95,13 +95,13 @@ std::string_view region_of(std::string_view key) {
 // region nothing else overlaps overlap the previous write's file.
 constexpr std::size_t kMinEntriesPerFile = 16'384;
 
-// How many of the sorted `entries` from `from` on lie in `region` (a region ending in '/'
-// is a prefix; any other is one key).
+// How many of the sorted `entries` from `from` on lie in `region`: a region ending in '/'
+// is a prefix, searched for its end; any other is the one key at `from`.
 std::size_t region_size(const std::vector<KeyedEntry>& entries, std::size_t from, std::string_view region) {
+  if (region.empty() || region.back() != '/') return 1;
   const auto first = entries.begin() + static_cast<std::ptrdiff_t>(from);
-  const auto end = std::partition_point(first, entries.end(), [region](const KeyedEntry& entry) {
-    return !region.empty() && region.back() == '/' ? entry.key.starts_with(region) : entry.key == region;
-  });
+  const auto end = std::partition_point(
+      first, entries.end(), [region](const KeyedEntry& entry) { return entry.key.starts_with(region); });
   return static_cast<std::size_t>(end - first);
 }
 
