@@ -106,7 +106,7 @@ class HazardFold : public Projection {
   }
 
  protected:
-  static constexpr std::string_view kHazardKeyPrefix = "h/";
+  static constexpr std::string_view kHazardKeyPrefix = kHazardStateKeyPrefix;
   static std::string_view hazard_id_of_key(std::string_view key) { return key.substr(kHazardKeyPrefix.size()); }
   // `slot` holds the state before the event.
   virtual Status before_change(internal::StateCache<HazardState>::Slot& slot) {

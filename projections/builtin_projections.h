@@ -21,6 +21,9 @@ inline constexpr std::string_view kHazardStatus = "hazard_status";
 inline constexpr std::string_view kSupervisionBoard = "supervision_board";
 inline constexpr std::string_view kInstitutionScorecard = "institution_scorecard";
 inline constexpr std::string_view kCountySummary = "county_summary";
+// The key of a hazard's state in hazard_status (and the hazard folds of the others): this
+// prefix, then the hazard id.
+inline constexpr std::string_view kHazardStateKeyPrefix = "h/";
 
 struct Scorecard {
   std::int64_t open = 0;

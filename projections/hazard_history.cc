@@ -35,7 +35,7 @@ std::string snapshot_key(Position snapshot) {
 
 namespace {
 
-constexpr std::string_view kStatePrefix = "h/";
+constexpr std::string_view kStatePrefix = kHazardStateKeyPrefix;
 using HazardMap = std::map<std::string, HazardState>;
 
 // The current states of the hazards whose keys lie in [from, to) (empty: the prefix's end).
@@ -120,7 +120,7 @@ Result<HazardBoard> listed_hazards_now(const ProjectionStore& projections) {
     return true;
   }));
   for (const auto& id : listed) {
-    auto stored = projections.get(kHazardStatus, "h/" + id);
+    auto stored = projections.get(kHazardStatus, std::string(kStatePrefix) + id);
     if (!stored.ok()) return stored.status();
     if (!stored->has_value()) {
       return Status(ErrorCode::corruption, "listed hazard " + id + " has no hazard_status entry");
