@@ -149,8 +149,9 @@ class HazardStatusProjection final : public HazardFold {
   // Other events count through their position and occurred_at only: HazardFold's
   // needs_data() serves.
   // 3: history records are keyed by epoch first. 4: states in a fixed layout
-  // (internal/hazard_state_format.h). 5: history as pre-images (hazard_history.h).
-  std::uint32_t format_version() const override { return 5; }
+  // (internal/hazard_state_format.h). 5: history as pre-images (hazard_history.h). 6:
+  // pre-images in runs.
+  std::uint32_t format_version() const override { return 6; }
 
   Status apply(const Envelope& event, ProjectionBatch& batch) override {
     if (!loaded_) REDLINE_RETURN_IF_ERROR(load(batch));
@@ -221,7 +222,7 @@ class HazardStatusProjection final : public HazardFold {
   }
 
   // A hazard's first change since the last snapshot: its state then is its pre-image (kept
-  // until the next write, then written in key order).
+  // until the next write, then written in runs in key order).
   Status before_change(Slot& slot) override {
     if (slot.marked) return Status::Ok();
     slot.marked = true;
@@ -247,11 +248,17 @@ class HazardStatusProjection final : public HazardFold {
     // In key order: a write of many snapshots then reaches the runner as a few sorted runs,
     // which it merges instead of sorting (internal/key_order.h).
     internal::sort_by_key(&in_order_, [](const PreImage*, const PreImage*) { return false; });  // ids are unique
-    std::string key;
     internal::UnreadPuts puts(batch);
-    for (const auto& entry : in_order_) {
-      history::pre_image_key_into(last_snapshot_, entry.key, &key);
-      puts.put(key, std::string_view(pre_image_bytes_).substr(entry.item->state_at, entry.item->state_size));
+    for (std::size_t first = 0; first < in_order_.size(); first += history::kPreImagesPerRun) {
+      const std::size_t end = std::min(in_order_.size(), first + history::kPreImagesPerRun);
+      run_.clear();
+      for (std::size_t i = first; i < end; ++i) {
+        const PreImage& image = *in_order_[i].item;
+        history::append_pre_image(in_order_[i].key, std::string_view(pre_image_bytes_).substr(image.state_at, image.state_size),
+                                  &run_);
+      }
+      history::pre_image_key_into(last_snapshot_, in_order_[first].key, &run_key_);
+      puts.put(run_key_, run_);
     }
     pre_images_.clear();
     pre_image_bytes_.clear();
@@ -279,6 +286,7 @@ class HazardStatusProjection final : public HazardFold {
   std::vector<PreImage> pre_images_;  // not yet written
   std::string pre_image_bytes_;
   std::vector<internal::KeyedItem<const PreImage*>> in_order_;  // pre_images_ sorted, reused
+  std::string run_key_, run_;  // the run being written, reused
   bool loaded_ = false;
   Timestamp max_occurred_{0};
   Position last_snapshot_{0};

@@ -31,6 +31,41 @@ std::string snapshot_key(Position snapshot) {
   layout::append_u64_be(&key, snapshot.value());
   return key;
 }
+
+namespace {
+void append_u32_sized(std::string_view bytes, std::string* out) {
+  const auto size = static_cast<std::uint32_t>(bytes.size());
+  char little_endian[4];
+  for (int i = 0; i < 4; ++i) little_endian[i] = static_cast<char>((size >> (8 * i)) & 0xFF);
+  out->append(little_endian, sizeof little_endian);
+  out->append(bytes);
+}
+}  // namespace
+
+void append_pre_image(std::string_view hazard_id, std::string_view state, std::string* run) {
+  append_u32_sized(hazard_id, run);
+  append_u32_sized(state, run);
+}
+
+bool PreImageRun::take_sized(std::string_view* field) {
+  if (rest_.size() < 4) return false;
+  std::uint32_t size = 0;
+  for (int i = 0; i < 4; ++i) size |= static_cast<std::uint32_t>(static_cast<unsigned char>(rest_[i])) << (8 * i);
+  rest_.remove_prefix(4);
+  if (size > rest_.size()) return false;
+  *field = rest_.substr(0, size);
+  rest_.remove_prefix(size);
+  return true;
+}
+
+bool PreImageRun::next(std::string_view* hazard_id, std::string_view* state) {
+  if (rest_.empty() || malformed_) return false;
+  if (!take_sized(hazard_id) || hazard_id->empty() || !take_sized(state)) {
+    malformed_ = true;
+    return false;
+  }
+  return true;
+}
 }  // namespace history
 
 namespace {
@@ -196,10 +231,30 @@ Result<Refolded> refold_after(const ProjectionStore& projections, const ReadPoin
     // The pre-images from the snapshot on, the earliest of each hazard first: its state at
     // the snapshot, as it did not change before its first event after it (a pre-image
     // after that event means the one before it is missing). Later ones of the same hazard,
-    // and those of hazards reported after the snapshot, are passed over.
+    // and those of hazards reported after the snapshot, are passed over. Runs come in
+    // snapshot order; a hazard has at most one pre-image per snapshot.
     Status decoded = Status::Ok();
     const std::size_t snapshot_at = history::kPreImagePrefix.size();
-    const std::size_t id_at = snapshot_at + 8;
+    auto take = [&](Position snapshot, std::string_view id, std::string_view value) {
+      auto found = index_of.find(id);
+      if (found == index_of.end()) {
+        decoded = Status(ErrorCode::corruption, "hazard_status holds a pre-image of hazard " + std::string(id) +
+                                                    ", which no event after its snapshot touches");
+        return false;
+      }
+      Touched& hazard = touched[found->second];
+      if (hazard.reported_after || hazard.state) return true;
+      if (snapshot >= hazard.first_change) {
+        decoded = Status(ErrorCode::corruption,
+                         "hazard_status has no state of hazard " + hazard.id + " at snapshot " +
+                             std::to_string(start.value()) + ": its first pre-image after it, at " +
+                             std::to_string(snapshot.value()) + ", follows its change at " +
+                             std::to_string(hazard.first_change.value()));
+        return false;
+      }
+      decoded = decode_hazard_state_into(value, &hazard.state.emplace());
+      return decoded.ok();
+    };
     REDLINE_RETURN_IF_ERROR(projections.scan_range(
         kHazardStatus, history::kPreImagePrefix, history::pre_image_key(start, ""), {},
         [&](std::string_view key, std::string_view value) {
@@ -208,25 +263,17 @@ Result<Refolded> refold_after(const ProjectionStore& projections, const ReadPoin
             decoded = Status(ErrorCode::corruption, "malformed hazard_status pre-image key");
             return false;
           }
-          const std::string_view id = key.substr(std::min(id_at, key.size()));
-          auto found = index_of.find(id);
-          if (found == index_of.end()) {
-            decoded = Status(ErrorCode::corruption, "hazard_status holds a pre-image of hazard " + std::string(id) +
-                                                        ", which no event after its snapshot touches");
+          history::PreImageRun run(value);
+          std::string_view id, state;
+          while (run.next(&id, &state)) {
+            if (!take(Position(*snapshot), id, state)) return false;
+          }
+          if (run.malformed()) {
+            decoded = Status(ErrorCode::corruption, "malformed hazard_status pre-images at snapshot " +
+                                                        std::to_string(*snapshot));
             return false;
           }
-          Touched& hazard = touched[found->second];
-          if (hazard.reported_after || hazard.state) return true;
-          if (Position(*snapshot) >= hazard.first_change) {
-            decoded = Status(ErrorCode::corruption,
-                             "hazard_status has no state of hazard " + hazard.id + " at snapshot " +
-                                 std::to_string(start.value()) + ": its first pre-image after it, at " +
-                                 std::to_string(*snapshot) + ", follows its change at " +
-                                 std::to_string(hazard.first_change.value()));
-            return false;
-          }
-          decoded = decode_hazard_state_into(value, &hazard.state.emplace());
-          return decoded.ok();
+          return true;
         }));
     REDLINE_RETURN_IF_ERROR(decoded);
     for (const Touched& hazard : touched) {

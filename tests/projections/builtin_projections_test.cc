@@ -34,11 +34,24 @@ std::unique_ptr<ProjectionStore> open_caught_up(EventStore& store, std::uint64_t
   return std::move(projections).value();
 }
 
-// Every key and value a projection holds.
+// Every key and value a projection holds; hazard_status's pre-images one entry each under
+// "pre/P ID", however the writes grouped them into runs (a rebuild's are longer than those
+// of commit-by-commit maintenance).
 std::map<std::string, std::string> dump(const ProjectionStore& projections, std::string_view name) {
   std::map<std::string, std::string> keys;
   Status scanned = projections.scan(name, "", [&](std::string_view key, std::string_view value) {
-    keys.emplace(std::string(key), std::string(value));
+    if (name != kHazardStatus || !key.starts_with(history::kPreImagePrefix)) {
+      keys.emplace(std::string(key), std::string(value));
+      return true;
+    }
+    const std::string_view snapshot = key.substr(history::kPreImagePrefix.size(), 8);
+    history::PreImageRun run(value);
+    std::string_view id, state;
+    while (run.next(&id, &state)) {
+      const bool added = keys.emplace(std::string(history::kPreImagePrefix).append(snapshot).append(id), std::string(state)).second;
+      EXPECT_TRUE(added) << "two pre-images of " << id;
+    }
+    EXPECT_FALSE(run.malformed()) << "pre-images under " << key;
     return true;
   });
   EXPECT_TRUE(scanned.ok()) << scanned.to_string();
@@ -260,6 +273,47 @@ TEST(ProjectionRebuild, BackgroundWritesAndSmallCachesEqualPlainWrites) {
     settings.state_cache_entries = 8;
     EXPECT_EQ(rebuild_equals_incremental(settings), plain) << "ingesting from " << ingest_from << " keys";
   }
+}
+
+// A write keeps its pre-images of a snapshot in runs of up to kPreImagesPerRun, in id order
+// under the first one's key: a rebuild writes far fewer entries than it has pre-images.
+TEST(ProjectionRebuild, WritesPreImagesInRunsUnderTheirFirstKey) {
+  testing::TempDir dir;
+  auto opened = EventStore::open(StoreOptions{dir.sub("store"), false, true});
+  ASSERT_TRUE(opened.ok());
+  std::vector<std::string> lines;
+  SimulationCounts counts;
+  ASSERT_TRUE(simulate_city(SimulationOptions{.seed = 7, .counties = 3, .institutions = 60, .days = 20},
+                            [&](const nlohmann::ordered_json& c) { lines.push_back(c.dump()); }, &counts)
+                  .ok());
+  MemoryLineSource source(lines);
+  EXPECT_EQ(run_submission(**opened, RulesConfig{}, source, [](const auto&) {}).rejected, 0u);
+  auto projections = ProjectionStore::open(**opened, ProjectionSettings{1'000}).value();
+  ASSERT_TRUE(projections->rebuild(kHazardStatus).ok());
+
+  std::size_t runs = 0, pre_images = 0, longest = 0;
+  ASSERT_TRUE(projections->scan(kHazardStatus, history::kPreImagePrefix, [&](std::string_view key, std::string_view value) {
+    ++runs;
+    history::PreImageRun run(value);
+    std::string_view id, state, previous;
+    std::size_t length = 0;
+    while (run.next(&id, &state)) {
+      if (length == 0) {
+        EXPECT_EQ(key.substr(history::kPreImagePrefix.size() + 8), id);
+      } else {
+        EXPECT_LT(previous, id);
+      }
+      EXPECT_TRUE(decode_hazard_state(state).ok()) << id;
+      previous = id;
+      ++length;
+    }
+    EXPECT_FALSE(run.malformed()) << key;
+    pre_images += length;
+    longest = std::max(longest, length);
+    return true;
+  }).ok());
+  EXPECT_EQ(longest, history::kPreImagesPerRun);
+  EXPECT_GT(pre_images, 4 * runs) << runs << " runs";
 }
 
 }  // namespace

@@ -4,7 +4,10 @@
 
 #include <rocksdb/db.h>
 
+#include <string>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include "engine/replay.h"
 #include "engine/store_layout.h"
@@ -213,8 +216,14 @@ TEST_F(HazardHistory, ADamagedHistoryIsCorruptionNamingTheHazard) {
 
   rocksdb::DB* db = h.store().db();
   auto* family = h.store().family(layout::kProjectionsFamily);
+  history::PreImageRun first_run(first_value);
+  std::string_view first_id, first_state;
+  ASSERT_TRUE(first_run.next(&first_id, &first_state));
+  ASSERT_EQ(first_id, hazard);
+  std::string stray_run;
+  history::append_pre_image("H-404", first_state, &stray_run);
   const std::string stray = history::pre_image_key(snapshot, "H-404");
-  ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), family, projection_key(kHazardStatus, stray), first_value).ok());
+  ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), family, projection_key(kHazardStatus, stray), stray_run).ok());
   auto board = hazard_states_at(**projections, point);
   ASSERT_FALSE(board.ok());
   EXPECT_EQ(board.status().code(), ErrorCode::corruption);
@@ -226,6 +235,47 @@ TEST_F(HazardHistory, ADamagedHistoryIsCorruptionNamingTheHazard) {
   ASSERT_FALSE(board.ok());
   EXPECT_EQ(board.status().code(), ErrorCode::corruption);
   EXPECT_NE(board.status().message().find("no state of hazard " + hazard), std::string::npos) << board.status().to_string();
+
+  // A run cut short.
+  ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), family, projection_key(kHazardStatus, first_key),
+                      first_value.substr(0, first_value.size() - 1)).ok());
+  board = hazard_states_at(**projections, point);
+  ASSERT_FALSE(board.ok());
+  EXPECT_EQ(board.status().code(), ErrorCode::corruption);
+  EXPECT_NE(board.status().message().find("malformed hazard_status pre-images at snapshot " +
+                                          std::to_string(snapshot.value())),
+            std::string::npos)
+      << board.status().to_string();
+}
+
+TEST(PreImageRuns, ReadBackWhatWasAppendedAndStopWhereTheBytesDoNotAddUp) {
+  std::string run;
+  history::append_pre_image("H-1", "state one", &run);
+  history::append_pre_image("H-20", "", &run);
+  history::append_pre_image("H-3", std::string(300, 'x'), &run);
+  std::vector<std::pair<std::string, std::string>> read;
+  history::PreImageRun reader(run);
+  std::string_view id, state;
+  while (reader.next(&id, &state)) read.emplace_back(id, state);
+  EXPECT_FALSE(reader.malformed());
+  const std::vector<std::pair<std::string, std::string>> expected{
+      {"H-1", "state one"}, {"H-20", ""}, {"H-3", std::string(300, 'x')}};
+  EXPECT_EQ(read, expected);
+
+  for (std::size_t cut = 1; cut < run.size(); ++cut) {
+    history::PreImageRun shorter(std::string_view(run).substr(0, cut));
+    std::size_t whole = 0;
+    while (shorter.next(&id, &state)) ++whole;
+    // Only cuts between two pre-images leave a well-formed run.
+    const bool between = cut == 4 + 3 + 4 + 9 || cut == 4 + 3 + 4 + 9 + 4 + 4 + 4;
+    EXPECT_EQ(shorter.malformed(), !between) << cut;
+    EXPECT_LT(whole, 3u) << cut;
+  }
+  std::string no_id;
+  history::append_pre_image("", "state", &no_id);
+  history::PreImageRun nameless(no_id);
+  EXPECT_FALSE(nameless.next(&id, &state));
+  EXPECT_TRUE(nameless.malformed());
 }
 
 TEST(HistoryKeys, APreImageKeyIsItsSnapshotThenTheHazard) {
