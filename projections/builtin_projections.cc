@@ -254,8 +254,8 @@ class HazardStatusProjection final : public HazardFold {
       run_.clear();
       for (std::size_t i = first; i < end; ++i) {
         const PreImage& image = *in_order_[i].item;
-        history::append_pre_image(in_order_[i].key, std::string_view(pre_image_bytes_).substr(image.state_at, image.state_size),
-                                  &run_);
+        const std::string_view state = std::string_view(pre_image_bytes_).substr(image.state_at, image.state_size);
+        history::append_pre_image(in_order_[i].key, state, &run_);
       }
       history::pre_image_key_into(last_snapshot_, in_order_[first].key, &run_key_);
       puts.put(run_key_, run_);

@@ -2,6 +2,7 @@
 // rebuild equal to incremental maintenance on a simulated city.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 
 #include <rocksdb/db.h>
@@ -48,8 +49,8 @@ std::map<std::string, std::string> dump(const ProjectionStore& projections, std:
     history::PreImageRun run(value);
     std::string_view id, state;
     while (run.next(&id, &state)) {
-      const bool added = keys.emplace(std::string(history::kPreImagePrefix).append(snapshot).append(id), std::string(state)).second;
-      EXPECT_TRUE(added) << "two pre-images of " << id;
+      std::string one_key = std::string(history::kPreImagePrefix).append(snapshot).append(id);
+      EXPECT_TRUE(keys.emplace(std::move(one_key), std::string(state)).second) << "two pre-images of " << id;
     }
     EXPECT_FALSE(run.malformed()) << "pre-images under " << key;
     return true;
@@ -292,7 +293,8 @@ TEST(ProjectionRebuild, WritesPreImagesInRunsUnderTheirFirstKey) {
   ASSERT_TRUE(projections->rebuild(kHazardStatus).ok());
 
   std::size_t runs = 0, pre_images = 0, longest = 0;
-  ASSERT_TRUE(projections->scan(kHazardStatus, history::kPreImagePrefix, [&](std::string_view key, std::string_view value) {
+  const Status scanned = projections->scan(kHazardStatus, history::kPreImagePrefix,
+                                           [&](std::string_view key, std::string_view value) {
     ++runs;
     history::PreImageRun run(value);
     std::string_view id, state, previous;
@@ -311,7 +313,8 @@ TEST(ProjectionRebuild, WritesPreImagesInRunsUnderTheirFirstKey) {
     pre_images += length;
     longest = std::max(longest, length);
     return true;
-  }).ok());
+  });
+  ASSERT_TRUE(scanned.ok()) << scanned.to_string();
   EXPECT_EQ(longest, history::kPreImagesPerRun);
   EXPECT_GT(pre_images, 4 * runs) << runs << " runs";
 }

@@ -195,8 +195,9 @@ TEST_F(HazardHistory, APositionPastTheHeadIsAnError) {
   EXPECT_NE(board.status().message().find("past the head"), std::string::npos);
 }
 
-// A damaged history: a pre-image missing, or one of a hazard nothing after its snapshot
-// touches. The read names the hazard and fails instead of answering wrong.
+// A damaged history: a pre-image missing, one of a hazard nothing after its snapshot
+// touches, or a run of them cut short. The read names the hazard (or the snapshot) and
+// fails instead of answering wrong.
 TEST_F(HazardHistory, ADamagedHistoryIsCorruptionNamingTheHazard) {
   ProjectionSettings settings{1};  // a snapshot at every event
   auto projections = ProjectionStore::open(h.store(), settings);
