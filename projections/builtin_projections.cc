@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <array>
+#include <iterator>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "engine/replay.h"
@@ -150,8 +152,8 @@ class HazardStatusProjection final : public HazardFold {
   // needs_data() serves.
   // 3: history records are keyed by epoch first. 4: states in a fixed layout
   // (internal/hazard_state_format.h). 5: history as pre-images (hazard_history.h). 6:
-  // pre-images in runs.
-  std::uint32_t format_version() const override { return 6; }
+  // pre-images in runs. 7: the pack.
+  std::uint32_t format_version() const override { return 7; }
 
   Status apply(const Envelope& event, ProjectionBatch& batch) override {
     if (!loaded_) REDLINE_RETURN_IF_ERROR(load(batch));
@@ -176,6 +178,76 @@ class HazardStatusProjection final : public HazardFold {
     }
     return HazardFold::flush(batch);  // keeps the marked slots pending_ points to
   }
+  // The pack (hazard_history.h): every hazard's state at the last snapshot, written again
+  // once a fold has taken a newer one. A hazard changed since that snapshot ("pending") is
+  // taken from its pre-image there, or left out when it was reported after it; every other
+  // is as it is now.
+  Status after_fold(ProjectionBatch& batch) override {
+    std::optional<Position> snapshot, packed;
+    REDLINE_ASSIGN(snapshot, stored_position(batch, history::kLastSnapshotKey, "last snapshot"));
+    REDLINE_ASSIGN(packed, stored_position(batch, history::kPackedAtKey, "pack"));
+    if (!snapshot || *snapshot == Position(0) || packed == snapshot) return Status::Ok();
+
+    auto pending = batch.get(history::kPendingKey);
+    if (!pending.ok()) return pending.status();
+    const std::string changed_ids = pending->value_or("");
+    std::unordered_set<std::string_view, internal::StringHash, std::equal_to<>> changed;
+    for (std::string_view ids = changed_ids; !ids.empty();) {
+      const auto end = ids.find('\n');
+      changed.insert(ids.substr(0, end));
+      ids = end == std::string_view::npos ? std::string_view() : ids.substr(end + 1);
+    }
+    std::unordered_map<std::string, std::string, internal::StringHash, std::equal_to<>> at_snapshot;
+    Status read = Status::Ok();
+    REDLINE_RETURN_IF_ERROR(batch.scan(history::pre_image_key(*snapshot, ""), [&](std::string_view, std::string_view value) {
+      history::StateRun run(value);
+      std::string_view id, state;
+      while (run.next(&id, &state)) at_snapshot.emplace(id, state);
+      if (run.malformed()) {
+        read = Status(ErrorCode::corruption,
+                      "malformed hazard_status pre-images at snapshot " + std::to_string(snapshot->value()));
+      }
+      return read.ok();
+    }));
+    REDLINE_RETURN_IF_ERROR(read);
+    std::vector<std::string> old_runs;
+    REDLINE_RETURN_IF_ERROR(batch.scan(history::kPackPrefix, [&](std::string_view key, std::string_view) {
+      old_runs.emplace_back(key);
+      return true;
+    }));
+
+    std::vector<std::string> new_runs;
+    std::string run, first_id;
+    std::size_t in_run = 0;
+    internal::UnreadPuts puts(batch);
+    auto put_run = [&] {
+      new_runs.emplace_back(history::kPackPrefix).append(first_id);
+      puts.put(new_runs.back(), run);
+      run.clear();
+      in_run = 0;
+    };
+    REDLINE_RETURN_IF_ERROR(batch.scan(kHazardKeyPrefix, [&](std::string_view key, std::string_view value) {
+      const std::string_view id = hazard_id_of_key(key);
+      std::string_view state = value;
+      if (changed.contains(id)) {
+        const auto before = at_snapshot.find(id);
+        if (before == at_snapshot.end()) return true;  // reported after the snapshot
+        state = before->second;
+      }
+      if (in_run == 0) first_id.assign(id);
+      history::append_to_run(id, state, &run);
+      if (++in_run == history::kStatesPerRun) put_run();
+      return true;
+    }));
+    if (in_run > 0) put_run();
+    // The runs of the previous pack that no new run replaced (both lists are in key order).
+    std::vector<std::string> stale;
+    std::set_difference(old_runs.begin(), old_runs.end(), new_runs.begin(), new_runs.end(), std::back_inserter(stale));
+    for (const auto& key : stale) batch.erase(key);
+    batch.put(history::kPackedAtKey, be64(snapshot->value()));
+    return Status::Ok();
+  }
+
   void reset() override {
     HazardFold::reset();
     pending_.clear();
@@ -200,13 +272,9 @@ class HazardStatusProjection final : public HazardFold {
       max_occurred_ =
           Timestamp(static_cast<std::int64_t>(layout::read_u64_be(**max_occurred).value_or(0)));
     }
-    auto last_snapshot = batch.get(history::kLastSnapshotKey);
-    if (!last_snapshot.ok()) return last_snapshot.status();
-    if (last_snapshot->has_value()) {
-      auto position = layout::read_u64_be(**last_snapshot);
-      if (!position) return Status(ErrorCode::corruption, "malformed hazard_status last snapshot record");
-      last_snapshot_ = Position(*position);
-    }
+    std::optional<Position> last_snapshot;
+    REDLINE_ASSIGN(last_snapshot, stored_position(batch, history::kLastSnapshotKey, "last snapshot"));
+    last_snapshot_ = last_snapshot.value_or(Position(0));
     auto pending = batch.get(history::kPendingKey);
     if (!pending.ok()) return pending.status();
     if (pending->has_value()) {
@@ -219,6 +287,17 @@ class HazardStatusProjection final : public HazardFold {
     }
     loaded_ = true;
     return Status::Ok();
+  }
+
+  // A position stored under `key`; none when it is not there.
+  static Result<std::optional<Position>> stored_position(ProjectionBatch& batch, std::string_view key,
+                                                         std::string_view what) {
+    auto stored = batch.get(key);
+    if (!stored.ok()) return stored.status();
+    if (!stored->has_value()) return std::optional<Position>();
+    const auto position = layout::read_u64_be(**stored);
+    if (!position) return Status(ErrorCode::corruption, "malformed hazard_status " + std::string(what) + " record");
+    return std::optional<Position>(Position(*position));
   }
 
   // A hazard's first change since the last snapshot: its state then is its pre-image (kept
@@ -249,13 +328,13 @@ class HazardStatusProjection final : public HazardFold {
     // which it merges instead of sorting (internal/key_order.h).
     internal::sort_by_key(&in_order_, [](const PreImage*, const PreImage*) { return false; });  // ids are unique
     internal::UnreadPuts puts(batch);
-    for (std::size_t first = 0; first < in_order_.size(); first += history::kPreImagesPerRun) {
-      const std::size_t end = std::min(in_order_.size(), first + history::kPreImagesPerRun);
+    for (std::size_t first = 0; first < in_order_.size(); first += history::kStatesPerRun) {
+      const std::size_t end = std::min(in_order_.size(), first + history::kStatesPerRun);
       run_.clear();
       for (std::size_t i = first; i < end; ++i) {
         const PreImage& image = *in_order_[i].item;
         const std::string_view state = std::string_view(pre_image_bytes_).substr(image.state_at, image.state_size);
-        history::append_pre_image(in_order_[i].key, state, &run_);
+        history::append_to_run(in_order_[i].key, state, &run_);
       }
       history::pre_image_key_into(last_snapshot_, in_order_[first].key, &run_key_);
       puts.put(run_key_, run_);

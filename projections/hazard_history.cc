@@ -42,12 +42,12 @@ void append_u32_sized(std::string_view bytes, std::string* out) {
 }
 }  // namespace
 
-void append_pre_image(std::string_view hazard_id, std::string_view state, std::string* run) {
+void append_to_run(std::string_view hazard_id, std::string_view state, std::string* run) {
   append_u32_sized(hazard_id, run);
   append_u32_sized(state, run);
 }
 
-bool PreImageRun::take_sized(std::string_view* field) {
+bool StateRun::take_sized(std::string_view* field) {
   if (rest_.size() < 4) return false;
   std::uint32_t size = 0;
   for (int i = 0; i < 4; ++i) size |= static_cast<std::uint32_t>(static_cast<unsigned char>(rest_[i])) << (8 * i);
@@ -58,7 +58,7 @@ bool PreImageRun::take_sized(std::string_view* field) {
   return true;
 }
 
-bool PreImageRun::next(std::string_view* hazard_id, std::string_view* state) {
+bool StateRun::next(std::string_view* hazard_id, std::string_view* state) {
   if (rest_.empty() || malformed_) return false;
   if (!take_sized(hazard_id) || hazard_id->empty() || !take_sized(state)) {
     malformed_ = true;
@@ -73,16 +73,54 @@ namespace {
 constexpr std::string_view kStatePrefix = kHazardStateKeyPrefix;
 using HazardMap = std::map<std::string, HazardState>;
 
-// The current states of the hazards whose keys lie in [from, to) (empty: the prefix's end).
+// Where every hazard's state is read from: "h/" (its state now) or the pack (its state at
+// the pack's snapshot).
+enum class StateSource { current, pack };
+std::string_view prefix_of(StateSource source) {
+  return source == StateSource::current ? kStatePrefix : history::kPackPrefix;
+}
+
+// The states of the hazards whose keys lie in [from, to) (empty: the prefix's end). Keys
+// come in order: each goes at the end, and is decoded where it lies.
 Status read_states(const ProjectionStore& projections, std::string_view from, std::string_view to,
                    HazardMap* hazards) {
   Status decoded = Status::Ok();
   REDLINE_RETURN_IF_ERROR(projections.scan_range(kHazardStatus, kStatePrefix, from, to,
                                                  [&](std::string_view key, std::string_view value) {
-    // Keys come in order: each goes at the end, and is decoded where it lies.
     auto at = hazards->emplace_hint(hazards->end(), std::piecewise_construct,
                                     std::forward_as_tuple(key.substr(kStatePrefix.size())), std::forward_as_tuple());
     decoded = decode_hazard_state_into(value, &at->second);
+    return decoded.ok();
+  }));
+  return decoded;
+}
+
+// The same from the pack's runs whose keys lie in [from, to). A run starts with the id its
+// key names and goes on in id order, up to the next run's.
+Status read_packed_states(const ProjectionStore& projections, std::string_view from, std::string_view to,
+                          HazardMap* hazards) {
+  Status decoded = Status::Ok();
+  const std::size_t prefix_size = history::kPackPrefix.size();
+  REDLINE_RETURN_IF_ERROR(projections.scan_range(kHazardStatus, history::kPackPrefix, from, to,
+                                                 [&](std::string_view key, std::string_view value) {
+    history::StateRun run(value);
+    std::string_view id, state;
+    bool first = true;
+    while (decoded.ok() && run.next(&id, &state)) {
+      if ((first && id != key.substr(prefix_size)) || (!hazards->empty() && id <= hazards->rbegin()->first)) {
+        decoded = Status(ErrorCode::corruption, "hazard_status pack run " + std::string(key.substr(prefix_size)) +
+                                                    " holds hazard " + std::string(id) + " out of order");
+        break;
+      }
+      first = false;
+      auto at = hazards->emplace_hint(hazards->end(), std::piecewise_construct, std::forward_as_tuple(id),
+                                      std::forward_as_tuple());
+      decoded = decode_hazard_state_into(state, &at->second);
+    }
+    if (decoded.ok() && (run.malformed() || first)) {
+      decoded = Status(ErrorCode::corruption,
+                       "malformed hazard_status pack run " + std::string(key.substr(prefix_size)));
+    }
     return decoded.ok();
   }));
   return decoded;
@@ -92,25 +130,54 @@ Status read_states(const ProjectionStore& projections, std::string_view from, st
 // [from, to) (to empty: no end).
 using ThenOnStates = std::function<Status(HazardMap* hazards, std::string_view from, std::string_view to)>;
 
-// Every hazard's current state: the two halves of the keys on two threads, each going on
-// with `then` for its half.
-Status read_current(const ProjectionStore& projections, HazardBoard* board, const ThenOnStates& then = {}) {
-  const std::string middle =
-      projections.middle_key(kHazardStatus, kStatePrefix, projections.settings().split_reads_from_bytes);
+// Where to split a read of `source` between two threads: a key dividing its bytes about in
+// half, and for the pack the first run's at or after it, so that the ids of the runs
+// before it all lie before it. Empty: not split.
+Result<std::string> split_key(const ProjectionStore& projections, StateSource source) {
+  const std::string_view prefix = prefix_of(source);
+  std::string middle = projections.middle_key(kHazardStatus, prefix, projections.settings().split_reads_from_bytes);
+  if (middle.empty() || source == StateSource::current) return middle;
+  std::string run;
+  REDLINE_RETURN_IF_ERROR(projections.scan_range(kHazardStatus, prefix, middle, {},
+                                                 [&run](std::string_view key, std::string_view) {
+    run.assign(key);
+    return false;
+  }));
+  return run;
+}
+
+// Every hazard's state in `source`: the two halves of the keys on two threads, each going
+// on with `then` for its half.
+Status read_all(const ProjectionStore& projections, StateSource source, HazardBoard* board,
+                const ThenOnStates& then = {}) {
+  const std::string_view prefix = prefix_of(source);
+  auto middle = split_key(projections, source);
+  if (!middle.ok()) return middle.status();
   auto read_half = [&](std::string_view from, std::string_view to, HazardMap* hazards) -> Status {
-    REDLINE_RETURN_IF_ERROR(read_states(projections, from, to, hazards));
+    REDLINE_RETURN_IF_ERROR(source == StateSource::current ? read_states(projections, from, to, hazards)
+                                                           : read_packed_states(projections, from, to, hazards));
     if (!then) return Status::Ok();
-    return then(hazards, from.substr(kStatePrefix.size()), to.empty() ? to : to.substr(kStatePrefix.size()));
+    return then(hazards, from.substr(prefix.size()), to.empty() ? to : to.substr(prefix.size()));
   };
-  if (middle.empty()) return read_half(kStatePrefix, {}, &board->hazards);
+  if (middle->empty()) return read_half(prefix, {}, &board->hazards);
   HazardMap upper;
-  auto reading_upper = std::async(std::launch::async, [&] { return read_half(middle, {}, &upper); });
-  const Status lower = read_half(kStatePrefix, middle, &board->hazards);
+  auto reading_upper = std::async(std::launch::async, [&] { return read_half(*middle, {}, &upper); });
+  const Status lower = read_half(prefix, *middle, &board->hazards);
   REDLINE_RETURN_IF_ERROR(reading_upper.get());
   REDLINE_RETURN_IF_ERROR(lower);
   // Every upper key is after every lower one: each node goes at the end, none copied.
   while (!upper.empty()) board->hazards.insert(board->hazards.end(), upper.extract(upper.begin()));
   return Status::Ok();
+}
+
+// The pack's snapshot; none when there is no pack.
+Result<std::optional<Position>> packed_snapshot(const ProjectionStore& projections) {
+  auto stored = projections.get(kHazardStatus, history::kPackedAtKey);
+  if (!stored.ok()) return stored.status();
+  if (!stored->has_value()) return std::optional<Position>();
+  const auto position = layout::read_u64_be(**stored);
+  if (!position) return Status(ErrorCode::corruption, "malformed hazard_status pack record");
+  return std::optional<Position>(Position(*position));
 }
 
 // The last event hazard_status has folded.
@@ -263,7 +330,7 @@ Result<Refolded> refold_after(const ProjectionStore& projections, const ReadPoin
             decoded = Status(ErrorCode::corruption, "malformed hazard_status pre-image key");
             return false;
           }
-          history::PreImageRun run(value);
+          history::StateRun run(value);
           std::string_view id, state;
           while (run.next(&id, &state)) {
             if (!take(Position(*snapshot), id, state)) return false;
@@ -349,28 +416,31 @@ Result<HazardBoard> hazard_states_at(const ProjectionStore& projections, const R
     if (resolved.position == head) resolved = ReadPoint{};
   }
   if (resolved.kind == ReadPoint::Kind::head) {
-    REDLINE_RETURN_IF_ERROR(read_current(projections, &board));
+    REDLINE_RETURN_IF_ERROR(read_all(projections, StateSource::current, &board));
     return board;
   }
   if (resolved.kind == ReadPoint::Kind::position) board.position = resolved.position;
   const Position until = resolved.kind == ReadPoint::Kind::position ? resolved.position : head;
   auto start = starting_snapshot(projections, resolved, until);
   if (!start.ok()) return start.status();
+  auto packed = packed_snapshot(projections);
+  if (!packed.ok()) return packed.status();
+  const StateSource source = *packed && **packed >= *start ? StateSource::pack : StateSource::current;
 
-  // The hazards touched after the snapshot are re-folded on a thread of their own while the
-  // current states are read (all only read the store); each half of those then takes in
-  // the re-folded states of its ids, on its own thread.
+  // The hazards touched after the snapshot are re-folded on a thread of their own while
+  // every hazard's state is read (all only read the store); each half of those then takes
+  // in the re-folded states of its ids, on its own thread.
   std::shared_future<Result<Refolded>> refolding =
       std::async(std::launch::async, [&] { return refold_after(projections, resolved, *start, head); }).share();
-  const Status current = read_current(projections, &board, [&](HazardMap* hazards, std::string_view from,
-                                                               std::string_view to) -> Status {
+  const Status read = read_all(projections, source, &board, [&](HazardMap* hazards, std::string_view from,
+                                                           std::string_view to) -> Status {
     const Result<Refolded>& refolded = refolding.get();
     if (!refolded.ok()) return refolded.status();
     merge_refolded(*refolded, from, to, hazards);
     return Status::Ok();
   });
   const Result<Refolded>& refolded = refolding.get();  // waited for even when the read failed
-  REDLINE_RETURN_IF_ERROR(current);
+  REDLINE_RETURN_IF_ERROR(read);
   if (!refolded.ok()) return refolded.status();
   return board;
 }

@@ -4,19 +4,28 @@
 //
 // hazard_status keeps its history as pre-images: when a hazard first changes after a
 // snapshot P (one every `snapshot_every` events), its state at P. A write stores its
-// pre-images of P in runs of up to kPreImagesPerRun, in id order, each under "pre/P ID" of
+// pre-images of P in runs of up to kStatesPerRun, in id order, each under "pre/P ID" of
 // its first (P big-endian, so each snapshot's records lie together and later snapshots'
 // after them): RocksDB's cost is mostly per entry, and a rebuild writes millions of
 // pre-images. For each snapshot it keeps the latest occurred_at of the events up to it
 // ("snap/P"). A hazard reported after P has no pre-image there. A read at a point starts
-// from the current state, takes the latest snapshot P that contains only events the point
-// includes, and re-folds just the hazards touched after P: from their state at P, through
-// the events after P that the point includes. A touched hazard's state at P is its first
-// pre-image at or after P (it did not change in between), so all of them come from one
-// range scan from "pre/P"; its cost, like the replay's, follows the events after P, not
-// the length of the log. A rebuild's writes add keys past everything written before them,
-// which RocksDB takes in without merging them into older files. Thread-safe as far as the
-// ProjectionStore is (one thread).
+// from every hazard's state, takes the latest snapshot P that contains only events the
+// point includes, and re-folds just the hazards touched after P: from their state at P,
+// through the events after P that the point includes. A touched hazard's state at P is its
+// first pre-image at or after P (it did not change in between), so all of them come from
+// one range scan from "pre/P"; its cost, like the replay's, follows the events after P,
+// not the length of the log. A rebuild's writes add keys past everything written before
+// them, which RocksDB takes in without merging them into older files.
+//
+// Every hazard's state is read from the pack when it can be: a copy of every hazard's
+// state at the latest snapshot, in runs of kStatesPerRun under "pack/ID" of their first
+// (a run is read for about the cost of one of the "h/" entries it replaces). hazard_status
+// writes it after a fold that took a new snapshot ("packed" holds its snapshot). A read
+// from a snapshot at or before the pack's takes every hazard from the pack: those it
+// re-folds are all the hazards changed since, so the others hold the same state now, at
+// the pack and at the read's snapshot. A read from a later snapshot (the pack's write was
+// lost in a crash) takes them from "h/" instead. Thread-safe as far as the ProjectionStore
+// is (one thread).
 #pragma once
 
 #include <cstddef>
@@ -38,6 +47,8 @@ inline constexpr std::string_view kPendingKey = "pending";  // hazards changed s
 inline constexpr std::string_view kLastSnapshotKey = "lastsnap";
 inline constexpr std::string_view kPreImagePrefix = "pre/";
 inline constexpr std::string_view kSnapshotPrefix = "snap/";
+inline constexpr std::string_view kPackPrefix = "pack/";
+inline constexpr std::string_view kPackedAtKey = "packed";  // the pack's snapshot (none: no pack)
 // "pre/P ID": the run of pre-images at snapshot P whose first is hazard ID's (none for
 // P = 0: nothing existed then).
 std::string pre_image_key(Position snapshot, std::string_view hazard_id);
@@ -45,16 +56,17 @@ std::string pre_image_key(Position snapshot, std::string_view hazard_id);
 void pre_image_key_into(Position snapshot, std::string_view hazard_id, std::string* key);
 std::string snapshot_key(Position snapshot);
 
-// A run's value: its pre-images one after another, each a u32 id size, the id, a u32
-// state size and the encoded state (sizes little-endian).
-inline constexpr std::size_t kPreImagesPerRun = 64;
-void append_pre_image(std::string_view hazard_id, std::string_view state, std::string* run);
+// A run's value (pre-images, and the pack): hazards' states one after another, each a u32
+// id size, the id, a u32 state size and the encoded state (sizes little-endian), in id
+// order.
+inline constexpr std::size_t kStatesPerRun = 64;
+void append_to_run(std::string_view hazard_id, std::string_view state, std::string* run);
 
-// Reads a run's pre-images in order. Not thread-safe; the bytes must outlive it.
-class PreImageRun {
+// Reads a run's states in order. Not thread-safe; the bytes must outlive it.
+class StateRun {
  public:
-  explicit PreImageRun(std::string_view bytes) : rest_(bytes) {}
-  // The next pre-image; false at the end of the run, or where it stops making sense
+  explicit StateRun(std::string_view bytes) : rest_(bytes) {}
+  // The next state; false at the end of the run, or where it stops making sense
   // (then malformed()).
   bool next(std::string_view* hazard_id, std::string_view* state);
   bool malformed() const { return malformed_; }

@@ -70,6 +70,15 @@ class Projection {
     (void)batch;
     return Status::Ok();
   }
+  // Called once a fold (a catch-up, a rebuild) has written everything up to the
+  // checkpoint, even when there was nothing to fold, with a batch of its own that the
+  // runner writes alone. A projection may write here what it derives from its stored keys
+  // as a whole, such as a copy that reads faster; it must hold at the checkpoint, which
+  // does not move. A crash before the write loses only that.
+  virtual Status after_fold(ProjectionBatch& batch) {
+    (void)batch;
+    return Status::Ok();
+  }
   // Forget any state kept in memory (its keys were dropped, or a write failed).
   virtual void reset() {}
 };

@@ -104,7 +104,11 @@ class BatchView final : public ProjectionBatch, public internal::UnindexedPut {
     options.iterate_upper_bound = &upper;
     rocksdb::Iterator* base = db_->NewIterator(options, family_);
     if (*in_flight_ != nullptr) base = (*in_flight_)->NewIteratorWithBase(family_, base, &options);
-    std::unique_ptr<rocksdb::Iterator> it((*batch_)->NewIteratorWithBase(family_, base, &options));
+    // Nothing written yet (Projection::after_fold's reads): the store alone, without
+    // comparing each of its keys with an empty batch's.
+    std::unique_ptr<rocksdb::Iterator> it(*in_flight_ == nullptr && (*batch_)->GetWriteBatch()->Count() == 0
+                                              ? base
+                                              : (*batch_)->NewIteratorWithBase(family_, base, &options));
     for (it->Seek(first); it->Valid() && it->key().compare(upper) < 0; it->Next()) {
       std::string_view key(it->key().data(), it->key().size());
       key.remove_prefix(prefix_.size());
@@ -254,6 +258,30 @@ Status ProjectionStore::clear_dropped(const std::string& name) {
 
 Status ProjectionStore::fold(const std::vector<Entry*>& entries, const ProjectionProgress& progress,
                              std::future<Status>* before_writing) {
+  REDLINE_RETURN_IF_ERROR(fold_events(entries, progress, before_writing));
+  return after_fold(entries);
+}
+
+Status ProjectionStore::after_fold(const std::vector<Entry*>& entries) {
+  rocksdb::WriteBatchWithIndex batch(rocksdb::BytewiseComparator(), 0, /*overwrite_key=*/true);
+  rocksdb::WriteBatchWithIndex* filling = &batch;
+  rocksdb::WriteBatchWithIndex* const none = nullptr;
+  auto* family = store_.family(layout::kProjectionsFamily);
+  for (Entry* entry : entries) {
+    BatchView view(store_.db(), family, &filling, &none, entry->projection->name());
+    Status derived = entry->projection->after_fold(view);
+    if (!derived.ok()) {
+      return Status(derived.code(), "projection " + entry->projection->name() + ": " + derived.message());
+    }
+  }
+  if (batch.GetWriteBatch()->Count() == 0) return Status::Ok();
+  rocksdb::ColumnFamilyHandle* const families[] = {family};
+  return internal::write_batch(*store_.db(), *batch.GetWriteBatch(), families, store_.options().path + "/ingest",
+                               settings_.bulk_write_keys);
+}
+
+Status ProjectionStore::fold_events(const std::vector<Entry*>& entries, const ProjectionProgress& progress,
+                                    std::future<Status>* before_writing) {
   if (entries.empty()) return Status::Ok();
   const Position head = store_.head().position;
   Position from = head.next();

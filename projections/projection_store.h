@@ -84,10 +84,14 @@ class ProjectionStore {
   struct Entry;
   ProjectionStore(EventStore& store, const ProjectionSettings& settings);
   Status load_checkpoints();
-  // Folds the entries up to the head; `before_writing`, when given, is waited for before
-  // the fold's first write and its error returned.
+  // Folds the entries up to the head, then lets each write what it derives from the whole
+  // (Projection::after_fold); `before_writing`, when given, is waited for before the fold's
+  // first write and its error returned.
   Status fold(const std::vector<Entry*>& entries, const ProjectionProgress& progress,
               std::future<Status>* before_writing = nullptr);
+  Status fold_events(const std::vector<Entry*>& entries, const ProjectionProgress& progress,
+                     std::future<Status>* before_writing);
+  Status after_fold(const std::vector<Entry*>& entries);
   // Deletes a projection's keys and checkpoint and resets it (drop_keys), then clears the
   // files they were in (clear_dropped).
   Status drop(Entry& entry);

@@ -119,7 +119,7 @@ Status write_batch(rocksdb::DB& db, rocksdb::WriteBatch& batch,
     if (!s.ok()) return write_error("cannot write projections", s);
     return Status::Ok();
   };
-  if (batch.Count() < ingest_from_keys) return write_plainly();
+  if (batch.Count() < ingest_from_keys && batch.GetDataSize() < kIngestFromBytes) return write_plainly();
   Collector collector(batch.Count());
   const rocksdb::Status iterated = batch.Iterate(&collector);
   auto family_of = [&](std::uint32_t id) -> rocksdb::ColumnFamilyHandle* {

@@ -1,6 +1,6 @@
 // Writes a WriteBatch of derived data (projections and their checkpoints). A small batch
-// goes through DB::Write; a large one (a projection rebuild, a long catch-up) is ingested
-// instead of inserted: its entries are sorted per column family, written as SST files
+// goes through DB::Write; a large one (a projection rebuild, a long catch-up, hazard_status's
+// pack) is ingested instead of inserted: its entries are sorted per column family, written as SST files
 // (rocksdb::SstFileWriter, one per region of keys, "name\0segment/") in `scratch_dir`, and
 // ingested in one DB::IngestExternalFiles call, which RocksDB records atomically for all
 // the column families — so a projection's state and its checkpoint still land together or
@@ -11,6 +11,7 @@
 // DB::Write. Stateless; one caller per scratch folder at a time.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <span>
 #include <string>
@@ -22,7 +23,11 @@
 
 namespace redline::internal {
 
-// Ingests when the batch holds at least `ingest_from_keys` entries.
+// A batch of this many bytes is ingested however few its keys (hazard_status's pack: a
+// few thousand values of 10 KiB each).
+inline constexpr std::size_t kIngestFromBytes = 32u << 20;
+
+// Ingests when the batch holds at least `ingest_from_keys` entries, or kIngestFromBytes.
 Status write_batch(rocksdb::DB& db, rocksdb::WriteBatch& batch,
                    std::span<rocksdb::ColumnFamilyHandle* const> families,
                    const std::string& scratch_dir, std::uint64_t ingest_from_keys);

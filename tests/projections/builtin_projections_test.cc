@@ -4,10 +4,12 @@
 
 #include <algorithm>
 #include <map>
+#include <span>
 
 #include <rocksdb/db.h>
 
 #include "engine/domain/submission.h"
+#include "engine/replay.h"
 #include "engine/store_layout.h"
 #include "projections/builtin_projections.h"
 #include "projections/hazard_history.h"
@@ -46,7 +48,7 @@ std::map<std::string, std::string> dump(const ProjectionStore& projections, std:
       return true;
     }
     const std::string_view snapshot = key.substr(history::kPreImagePrefix.size(), 8);
-    history::PreImageRun run(value);
+    history::StateRun run(value);
     std::string_view id, state;
     while (run.next(&id, &state)) {
       std::string one_key = std::string(history::kPreImagePrefix).append(snapshot).append(id);
@@ -276,7 +278,7 @@ TEST(ProjectionRebuild, BackgroundWritesAndSmallCachesEqualPlainWrites) {
   }
 }
 
-// A write keeps its pre-images of a snapshot in runs of up to kPreImagesPerRun, in id order
+// A write keeps its pre-images of a snapshot in runs of up to kStatesPerRun, in id order
 // under the first one's key: a rebuild writes far fewer entries than it has pre-images.
 TEST(ProjectionRebuild, WritesPreImagesInRunsUnderTheirFirstKey) {
   testing::TempDir dir;
@@ -296,7 +298,7 @@ TEST(ProjectionRebuild, WritesPreImagesInRunsUnderTheirFirstKey) {
   const Status scanned = projections->scan(kHazardStatus, history::kPreImagePrefix,
                                            [&](std::string_view key, std::string_view value) {
     ++runs;
-    history::PreImageRun run(value);
+    history::StateRun run(value);
     std::string_view id, state, previous;
     std::size_t length = 0;
     while (run.next(&id, &state)) {
@@ -315,8 +317,120 @@ TEST(ProjectionRebuild, WritesPreImagesInRunsUnderTheirFirstKey) {
     return true;
   });
   ASSERT_TRUE(scanned.ok()) << scanned.to_string();
-  EXPECT_EQ(longest, history::kPreImagesPerRun);
+  EXPECT_EQ(longest, history::kStatesPerRun);
   EXPECT_GT(pre_images, 4 * runs) << runs << " runs";
+}
+
+// The pack: every hazard's state at the last snapshot, in full runs of kStatesPerRun in id
+// order, each under its first id; written by the rebuild, and again by a catch-up that took
+// a newer snapshot, never by one that did not.
+TEST(ProjectionRebuild, PacksEveryHazardAtTheLastSnapshotInRuns) {
+  testing::TempDir dir;
+  auto opened = EventStore::open(StoreOptions{dir.sub("store"), false, true});
+  ASSERT_TRUE(opened.ok());
+  std::vector<std::string> lines;
+  SimulationCounts counts;
+  ASSERT_TRUE(simulate_city(SimulationOptions{.seed = 7, .counties = 3, .institutions = 60, .days = 20},
+                            [&](const nlohmann::ordered_json& c) { lines.push_back(c.dump()); }, &counts)
+                  .ok());
+  constexpr std::size_t kLater = 150;  // commands committed after the rebuild, one at a time
+  ASSERT_GT(lines.size(), 2 * kLater);
+  const std::span<const std::string> all(lines);
+  auto submit = [&](std::span<const std::string> part) {
+    MemoryLineSource source(part);
+    EXPECT_EQ(run_submission(**opened, RulesConfig{}, source, [](const auto&) {}).rejected, 0u);
+  };
+  submit(all.first(lines.size() - kLater));
+  auto projections = ProjectionStore::open(**opened, ProjectionSettings{100}).value();
+  ASSERT_TRUE(projections->rebuild(kHazardStatus).ok());
+
+  auto stored_position = [&](std::string_view key) {
+    auto stored = projections->get(kHazardStatus, key);
+    EXPECT_TRUE(stored.ok() && stored->has_value()) << key;
+    return Position(layout::read_u64_be(stored.ok() ? stored->value_or("") : "").value_or(0));
+  };
+  // The pack as id → encoded state, checking its layout.
+  auto read_pack = [&] {
+    std::map<std::string, std::string> packed;
+    std::vector<std::size_t> lengths;
+    const Status scanned = projections->scan(kHazardStatus, history::kPackPrefix,
+                                             [&](std::string_view key, std::string_view value) {
+      history::StateRun run(value);
+      std::string_view id, state;
+      std::size_t length = 0;
+      while (run.next(&id, &state)) {
+        if (length == 0) {
+          EXPECT_EQ(key.substr(history::kPackPrefix.size()), id);
+        }
+        if (!packed.empty()) {
+          EXPECT_LT(packed.rbegin()->first, id);
+        }
+        packed.emplace(id, state);
+        ++length;
+      }
+      EXPECT_FALSE(run.malformed()) << key;
+      lengths.push_back(length);
+      return true;
+    });
+    EXPECT_TRUE(scanned.ok()) << scanned.to_string();
+    EXPECT_GT(lengths.size(), 1u);
+    for (std::size_t i = 0; i + 1 < lengths.size(); ++i) EXPECT_EQ(lengths[i], history::kStatesPerRun) << i;
+    return packed;
+  };
+  auto pack_keys = [&] {
+    std::map<std::string, std::string> keys;
+    EXPECT_TRUE(projections->scan(kHazardStatus, history::kPackPrefix, [&](std::string_view key, std::string_view value) {
+      keys.emplace(key, value);
+      return true;
+    }).ok());
+    return keys;
+  };
+  // Every hazard's state at `position`, by folding the log.
+  auto folded_at = [&](Position position) {
+    std::map<std::string, HazardState> hazards;
+    EXPECT_TRUE(replay(**opened, Position(1), [&](const Envelope& e) {
+      if (e.position > position) return false;
+      if (e.stream.starts_with(kHazardStreamPrefix)) apply(hazards[e.stream.substr(kHazardStreamPrefix.size())], facts_of(e));
+      return true;
+    }).ok());
+    std::map<std::string, std::string> encoded;
+    for (const auto& [id, state] : hazards) encoded.emplace(id, encode_hazard_state(state));
+    return encoded;
+  };
+
+  // The rebuild packed its last snapshot, after which hazards changed and were reported:
+  // those changed are packed as they were, those reported left out.
+  Position snapshot = stored_position(history::kLastSnapshotKey);
+  ASSERT_GT(snapshot, Position(0));
+  EXPECT_EQ(stored_position(history::kPackedAtKey), snapshot);
+  const auto at_snapshot = folded_at(snapshot);
+  const auto now = folded_at((*opened)->head().position);
+  ASSERT_GT(now.size(), at_snapshot.size()) << "no hazard reported after the snapshot";
+  ASSERT_TRUE(std::any_of(at_snapshot.begin(), at_snapshot.end(),
+                          [&](const auto& hazard) { return now.at(hazard.first) != hazard.second; }))
+      << "no hazard changed after the snapshot";
+  EXPECT_EQ(read_pack(), at_snapshot);
+
+  // Each later command's catch-up either took no snapshot and left the pack as it was, or
+  // took one and packed it.
+  int kept = 0, moved = 0;
+  for (std::size_t line = lines.size() - kLater; line < lines.size(); ++line) {
+    const auto before = pack_keys();
+    submit(all.subspan(line, 1));
+    ASSERT_TRUE(projections->catch_up().ok());
+    const Position last = stored_position(history::kLastSnapshotKey);
+    EXPECT_EQ(stored_position(history::kPackedAtKey), last);
+    if (last == snapshot) {
+      EXPECT_EQ(pack_keys(), before) << "line " << line;
+      ++kept;
+    } else {
+      EXPECT_EQ(read_pack(), folded_at(last)) << "line " << line;
+      snapshot = last;
+      ++moved;
+    }
+  }
+  EXPECT_GT(kept, 0);
+  EXPECT_GT(moved, 0);
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 
 #include <rocksdb/db.h>
 
+#include <map>
 #include <string>
 #include <thread>
 #include <utility>
@@ -84,6 +85,23 @@ class HazardHistory : public ::testing::Test {
     return hazard_states_at(**projections, point);
   }
 
+  // Every position and a few business times read as a full fold of the log.
+  void expect_every_point(ProjectionStore& projections, const std::string& what) {
+    for (std::uint64_t p = 0; p <= h.store().head().position.value(); ++p) {
+      const ReadPoint point{ReadPoint::Kind::position, Position(p), Timestamp(0)};
+      auto board = hazard_states_at(projections, point);
+      ASSERT_TRUE(board.ok()) << what << ": " << board.status().to_string();
+      expect_same(fold_log(h.store(), point), *board, what + ", position " + std::to_string(p));
+    }
+    for (const char* time : {"2026-06-01T09:00:00Z", "2026-06-02T12:00:00Z", "2026-06-04T12:00:00Z",
+                             "2026-06-06T12:00:00Z", "2030-01-01T00:00:00Z"}) {
+      const ReadPoint point{ReadPoint::Kind::as_of, Position(0), *parse_instant(time)};
+      auto board = hazard_states_at(projections, point);
+      ASSERT_TRUE(board.ok()) << what << ": " << board.status().to_string();
+      expect_same(fold_log(h.store(), point), *board, what + ", as of " + std::string(time));
+    }
+  }
+
   testing::DomainHarness h;
   Position after_classification_{0};
   Timestamp between_{0};
@@ -138,21 +156,6 @@ TEST_F(HazardHistory, SnapshotsGiveTheSameAnswerAsAFullFoldAtEveryPoint) {
 // the last snapshot by an earlier open gets no second pre-image), then under a changed
 // snapshot interval: every point reads as a full fold of the log.
 TEST_F(HazardHistory, HistoryFoldedAcrossWritesAndOpensGivesTheSameAnswerAsAFullFold) {
-  auto expect_every_point = [&](ProjectionStore& projections, const std::string& what) {
-    for (std::uint64_t p = 0; p <= h.store().head().position.value(); ++p) {
-      const ReadPoint point{ReadPoint::Kind::position, Position(p), Timestamp(0)};
-      auto board = hazard_states_at(projections, point);
-      ASSERT_TRUE(board.ok()) << what << ": " << board.status().to_string();
-      expect_same(fold_log(h.store(), point), *board, what + ", position " + std::to_string(p));
-    }
-    for (const char* time : {"2026-06-01T09:00:00Z", "2026-06-02T12:00:00Z", "2026-06-04T12:00:00Z",
-                             "2026-06-06T12:00:00Z", "2030-01-01T00:00:00Z"}) {
-      const ReadPoint point{ReadPoint::Kind::as_of, Position(0), *parse_instant(time)};
-      auto board = hazard_states_at(projections, point);
-      ASSERT_TRUE(board.ok()) << what << ": " << board.status().to_string();
-      expect_same(fold_log(h.store(), point), *board, what + ", as of " + std::string(time));
-    }
-  };
   for (const auto& [every, per_write] : std::vector<std::pair<std::uint64_t, std::uint64_t>>{
            {1, 1}, {2, 1}, {3, 2}, {4, 3}, {5, 1}}) {
     ProjectionSettings settings{every};
@@ -217,12 +220,12 @@ TEST_F(HazardHistory, ADamagedHistoryIsCorruptionNamingTheHazard) {
 
   rocksdb::DB* db = h.store().db();
   auto* family = h.store().family(layout::kProjectionsFamily);
-  history::PreImageRun first_run(first_value);
+  history::StateRun first_run(first_value);
   std::string_view first_id, first_state;
   ASSERT_TRUE(first_run.next(&first_id, &first_state));
   ASSERT_EQ(first_id, hazard);
   std::string stray_run;
-  history::append_pre_image("H-404", first_state, &stray_run);
+  history::append_to_run("H-404", first_state, &stray_run);
   const std::string stray = history::pre_image_key(snapshot, "H-404");
   ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), family, projection_key(kHazardStatus, stray), stray_run).ok());
   auto board = hazard_states_at(**projections, point);
@@ -249,13 +252,91 @@ TEST_F(HazardHistory, ADamagedHistoryIsCorruptionNamingTheHazard) {
       << board.status().to_string();
 }
 
-TEST(PreImageRuns, ReadBackWhatWasAppendedAndStopWhereTheBytesDoNotAddUp) {
+// hazard_status's pack keys (the runs and the record of their snapshot), as stored.
+std::map<std::string, std::string> pack_keys(const ProjectionStore& projections) {
+  std::map<std::string, std::string> keys;
+  for (std::string_view prefix : {history::kPackPrefix, history::kPackedAtKey}) {
+    EXPECT_TRUE(projections.scan(kHazardStatus, prefix, [&](std::string_view key, std::string_view value) {
+      keys.emplace(key, value);
+      return true;
+    }).ok());
+  }
+  return keys;
+}
+
+// The pack's write is lost in a crash: reads from the snapshots after the stale pack take
+// every hazard from "h/" instead (taking them from the pack would give H-1 as it was before
+// its progress notes), and the next catch-up, with nothing to fold, writes the pack again.
+TEST_F(HazardHistory, APackLostInACrashIsReadAroundAndWrittenAgain) {
+  auto projections = ProjectionStore::open(h.store(), ProjectionSettings{2}).value();
+  ASSERT_TRUE(projections->catch_up().ok());
+  const auto stale = pack_keys(*projections);
+  ASSERT_TRUE(stale.contains(std::string(history::kPackedAtKey)));
+  h.ok(command("RecordProgress", staff("I-1"), {{"hazard_id", "H-1"}, {"note", "已安装"}}, "2026-06-06T09:00:00Z"));
+  h.ok(command("RecordProgress", staff("I-1"), {{"hazard_id", "H-1"}, {"note", "已验收"}}, "2026-06-07T09:00:00Z"));
+  ASSERT_TRUE(projections->catch_up().ok());
+  const auto fresh = pack_keys(*projections);
+  ASSERT_NE(fresh, stale);
+
+  rocksdb::DB* db = h.store().db();
+  auto* family = h.store().family(layout::kProjectionsFamily);
+  for (const auto& [key, value] : fresh) {
+    ASSERT_TRUE(db->Delete(rocksdb::WriteOptions(), family, projection_key(kHazardStatus, key)).ok());
+  }
+  for (const auto& [key, value] : stale) {
+    ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), family, projection_key(kHazardStatus, key), value).ok());
+  }
+  expect_every_point(*projections, "the pack of an earlier snapshot");
+
+  auto reopened = ProjectionStore::open(h.store(), ProjectionSettings{2}).value();
+  ASSERT_TRUE(reopened->catch_up().ok());
+  EXPECT_EQ(pack_keys(*reopened), fresh);
+  expect_every_point(*reopened, "the pack written again");
+}
+
+// A damaged pack: a run cut short, or one whose hazards are out of order. The read names
+// the run and fails instead of answering wrong.
+TEST_F(HazardHistory, ADamagedPackIsCorruptionNamingItsRun) {
+  auto projections = ProjectionStore::open(h.store(), ProjectionSettings{2}).value();
+  ASSERT_TRUE(projections->catch_up().ok());
+  const ReadPoint point{ReadPoint::Kind::as_of, Position(0), *parse_instant("2026-06-04T12:00:00Z")};
+  ASSERT_TRUE(hazard_states_at(*projections, point).ok());
+  std::string run_key, run;
+  ASSERT_TRUE(projections->scan(kHazardStatus, history::kPackPrefix, [&](std::string_view key, std::string_view value) {
+    run_key = key;
+    run = value;
+    return false;
+  }).ok());
+  ASSERT_EQ(run_key, std::string(history::kPackPrefix) + "H-1");
+
+  rocksdb::DB* db = h.store().db();
+  auto* family = h.store().family(layout::kProjectionsFamily);
+  auto expect_corruption = [&](const std::string& value, const std::string& message) {
+    ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), family, projection_key(kHazardStatus, run_key), value).ok());
+    auto board = hazard_states_at(*projections, point);
+    ASSERT_FALSE(board.ok()) << message;
+    EXPECT_EQ(board.status().code(), ErrorCode::corruption);
+    EXPECT_NE(board.status().message().find(message), std::string::npos) << board.status().to_string();
+  };
+  expect_corruption(run.substr(0, run.size() - 1), "malformed hazard_status pack run H-1");
+  history::StateRun reader(run);
+  std::vector<std::pair<std::string, std::string>> states;
+  std::string_view id, state;
+  while (reader.next(&id, &state)) states.emplace_back(id, state);
+  ASSERT_EQ(states.size(), 2u);
+  std::string repeated;  // H-1 twice
+  history::append_to_run(states[0].first, states[1].second, &repeated);
+  history::append_to_run(states[0].first, states[0].second, &repeated);
+  expect_corruption(repeated, "hazard_status pack run H-1 holds hazard H-1 out of order");
+}
+
+TEST(StateRuns, ReadBackWhatWasAppendedAndStopWhereTheBytesDoNotAddUp) {
   std::string run;
-  history::append_pre_image("H-1", "state one", &run);
-  history::append_pre_image("H-20", "", &run);
-  history::append_pre_image("H-3", std::string(300, 'x'), &run);
+  history::append_to_run("H-1", "state one", &run);
+  history::append_to_run("H-20", "", &run);
+  history::append_to_run("H-3", std::string(300, 'x'), &run);
   std::vector<std::pair<std::string, std::string>> read;
-  history::PreImageRun reader(run);
+  history::StateRun reader(run);
   std::string_view id, state;
   while (reader.next(&id, &state)) read.emplace_back(id, state);
   EXPECT_FALSE(reader.malformed());
@@ -264,17 +345,17 @@ TEST(PreImageRuns, ReadBackWhatWasAppendedAndStopWhereTheBytesDoNotAddUp) {
   EXPECT_EQ(read, expected);
 
   for (std::size_t cut = 1; cut < run.size(); ++cut) {
-    history::PreImageRun shorter(std::string_view(run).substr(0, cut));
+    history::StateRun shorter(std::string_view(run).substr(0, cut));
     std::size_t whole = 0;
     while (shorter.next(&id, &state)) ++whole;
-    // Only cuts between two pre-images leave a well-formed run.
+    // Only cuts between two states leave a well-formed run.
     const bool between = cut == 4 + 3 + 4 + 9 || cut == 4 + 3 + 4 + 9 + 4 + 4 + 4;
     EXPECT_EQ(shorter.malformed(), !between) << cut;
     EXPECT_LT(whole, 3u) << cut;
   }
   std::string no_id;
-  history::append_pre_image("", "state", &no_id);
-  history::PreImageRun nameless(no_id);
+  history::append_to_run("", "state", &no_id);
+  history::StateRun nameless(no_id);
   EXPECT_FALSE(nameless.next(&id, &state));
   EXPECT_TRUE(nameless.malformed());
 }
