@@ -4,7 +4,10 @@
 
 #include <algorithm>
 #include <array>
+#include <functional>
+#include <future>
 #include <iterator>
+#include <mutex>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -14,6 +17,7 @@
 #include "projections/internal/key_order.h"
 #include "projections/internal/hazard_state_format.h"
 #include "projections/internal/state_cache.h"
+#include "projections/internal/stored_reads.h"
 
 namespace redline {
 
@@ -216,30 +220,59 @@ class HazardStatusProjection final : public HazardFold {
       return true;
     }));
 
-    std::vector<std::string> new_runs;
-    std::string run, first_id;
-    std::size_t in_run = 0;
+    // The states this process keeps are all written: their memory goes to the pack.
+    reset();
+    // The hazards whose keys one scan visits, packed into runs of their own. Two scans, each
+    // on its own thread, take the two halves of a large store's states.
+    std::mutex putting;
     internal::UnreadPuts puts(batch);
-    auto put_run = [&] {
-      new_runs.emplace_back(history::kPackPrefix).append(first_id);
-      puts.put(new_runs.back(), run);
-      run.clear();
-      in_run = 0;
+    using Scan = std::function<Status(const std::function<bool(std::string_view, std::string_view)>&)>;
+    auto pack = [&](const Scan& scan, std::vector<std::string>* keys) -> Status {
+      std::string run, first_id;
+      std::size_t in_run = 0;
+      auto put_run = [&] {
+        keys->emplace_back(history::kPackPrefix).append(first_id);
+        {
+          std::lock_guard<std::mutex> lock(putting);
+          puts.put(keys->back(), run);
+        }
+        run.clear();
+        in_run = 0;
+      };
+      REDLINE_RETURN_IF_ERROR(scan([&](std::string_view key, std::string_view value) {
+        const std::string_view id = hazard_id_of_key(key);
+        std::string_view state = value;
+        if (changed.contains(id)) {
+          const auto before = at_snapshot.find(id);
+          if (before == at_snapshot.end()) return true;  // reported after the snapshot
+          state = before->second;
+        }
+        if (in_run == 0) first_id.assign(id);
+        history::append_to_run(id, state, &run);
+        if (++in_run == history::kStatesPerRun) put_run();
+        return true;
+      }));
+      if (in_run > 0) put_run();
+      return Status::Ok();
     };
-    REDLINE_RETURN_IF_ERROR(batch.scan(kHazardKeyPrefix, [&](std::string_view key, std::string_view value) {
-      const std::string_view id = hazard_id_of_key(key);
-      std::string_view state = value;
-      if (changed.contains(id)) {
-        const auto before = at_snapshot.find(id);
-        if (before == at_snapshot.end()) return true;  // reported after the snapshot
-        state = before->second;
-      }
-      if (in_run == 0) first_id.assign(id);
-      history::append_to_run(id, state, &run);
-      if (++in_run == history::kStatesPerRun) put_run();
-      return true;
-    }));
-    if (in_run > 0) put_run();
+    const auto* reads = dynamic_cast<const internal::StoredReads*>(&batch);
+    const std::string middle = reads != nullptr ? reads->middle_key(kHazardKeyPrefix) : std::string();
+    std::vector<std::string> new_runs, upper_runs;
+    if (middle.empty()) {
+      REDLINE_RETURN_IF_ERROR(pack([&](const auto& visitor) { return batch.scan(kHazardKeyPrefix, visitor); }, &new_runs));
+    } else {
+      auto upper = std::async(std::launch::async, [&] {
+        return pack([&](const auto& visitor) { return reads->scan_range(kHazardKeyPrefix, middle, {}, visitor); },
+                    &upper_runs);
+      });
+      const Status lower = pack(
+          [&](const auto& visitor) { return reads->scan_range(kHazardKeyPrefix, kHazardKeyPrefix, middle, visitor); },
+          &new_runs);
+      REDLINE_RETURN_IF_ERROR(upper.get());
+      REDLINE_RETURN_IF_ERROR(lower);
+      new_runs.insert(new_runs.end(), std::make_move_iterator(upper_runs.begin()),
+                      std::make_move_iterator(upper_runs.end()));
+    }
     // The runs of the previous pack that no new run replaced (both lists are in key order).
     std::vector<std::string> stale;
     std::set_difference(old_runs.begin(), old_runs.end(), new_runs.begin(), new_runs.end(), std::back_inserter(stale));

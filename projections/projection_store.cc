@@ -13,6 +13,7 @@
 #include "projections/declarative.h"
 #include "projections/internal/bulk_write.h"
 #include "projections/internal/state_cache.h"
+#include "projections/internal/stored_reads.h"
 
 namespace redline {
 namespace {
@@ -61,7 +62,7 @@ InBatch look_up(rocksdb::WriteBatchWithIndex& batch, rocksdb::ColumnFamilyHandle
 // the batch being filled, then the one a background thread may still be writing (its
 // indexed writes: what a StateCache writes unindexed stays in its memory until a later
 // flush, when that write is in), then the store.
-class BatchView final : public ProjectionBatch, public internal::UnindexedPut {
+class BatchView : public ProjectionBatch, public internal::UnindexedPut {
  public:
   BatchView(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* family,
             rocksdb::WriteBatchWithIndex* const* batch, rocksdb::WriteBatchWithIndex* const* in_flight,
@@ -127,6 +128,28 @@ class BatchView final : public ProjectionBatch, public internal::UnindexedPut {
   rocksdb::WriteBatchWithIndex* const* in_flight_;  // the batch being written, or null
   std::string prefix_;
   std::string full_key_;  // put_unindexed's
+};
+
+// The batch of Projection::after_fold(): nothing is pending, so the store's reads are the
+// projection's, and they may be split between threads.
+class SettledView final : public BatchView, public internal::StoredReads {
+ public:
+  SettledView(const ProjectionStore& projections, rocksdb::ColumnFamilyHandle* family,
+              rocksdb::WriteBatchWithIndex* const* batch, rocksdb::WriteBatchWithIndex* const* none, std::string name)
+      : BatchView(projections.events().db(), family, batch, none, name), projections_(projections),
+        name_(std::move(name)) {}
+
+  Status scan_range(std::string_view prefix, std::string_view from, std::string_view to,
+                    const std::function<bool(std::string_view, std::string_view)>& visitor) const override {
+    return projections_.scan_range(name_, prefix, from, to, visitor);
+  }
+  std::string middle_key(std::string_view prefix) const override {
+    return projections_.middle_key(name_, prefix, projections_.settings().split_reads_from_bytes);
+  }
+
+ private:
+  const ProjectionStore& projections_;
+  std::string name_;
 };
 
 }  // namespace
@@ -268,7 +291,7 @@ Status ProjectionStore::after_fold(const std::vector<Entry*>& entries) {
   rocksdb::WriteBatchWithIndex* const none = nullptr;
   auto* family = store_.family(layout::kProjectionsFamily);
   for (Entry* entry : entries) {
-    BatchView view(store_.db(), family, &filling, &none, entry->projection->name());
+    SettledView view(*this, family, &filling, &none, entry->projection->name());
     Status derived = entry->projection->after_fold(view);
     if (!derived.ok()) {
       return Status(derived.code(), "projection " + entry->projection->name() + ": " + derived.message());

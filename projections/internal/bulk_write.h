@@ -25,7 +25,7 @@ namespace redline::internal {
 
 // A batch of this many bytes is ingested however few its keys (hazard_status's pack: a
 // few thousand values of 10 KiB each).
-inline constexpr std::size_t kIngestFromBytes = 32u << 20;
+inline constexpr std::size_t kIngestFromBytes = 4u << 20;
 
 // Ingests when the batch holds at least `ingest_from_keys` entries, or kIngestFromBytes.
 Status write_batch(rocksdb::DB& db, rocksdb::WriteBatch& batch,
