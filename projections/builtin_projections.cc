@@ -4,11 +4,6 @@
 
 #include <algorithm>
 #include <array>
-#include <functional>
-#include <future>
-#include <iterator>
-#include <mutex>
-#include <unordered_map>
 #include <unordered_set>
 
 #include "engine/replay.h"
@@ -17,7 +12,7 @@
 #include "projections/internal/key_order.h"
 #include "projections/internal/hazard_state_format.h"
 #include "projections/internal/state_cache.h"
-#include "projections/internal/stored_reads.h"
+#include "projections/internal/hazard_pack.h"
 
 namespace redline {
 
@@ -183,102 +178,16 @@ class HazardStatusProjection final : public HazardFold {
     return HazardFold::flush(batch);  // keeps the marked slots pending_ points to
   }
   // The pack (hazard_history.h): every hazard's state at the last snapshot, written again
-  // once a fold has taken a newer one. A hazard changed since that snapshot ("pending") is
-  // taken from its pre-image there, or left out when it was reported after it; every other
-  // is as it is now.
+  // once a fold has taken a newer one.
   Status after_fold(ProjectionBatch& batch) override {
     std::optional<Position> snapshot, packed;
     REDLINE_ASSIGN(snapshot, stored_position(batch, history::kLastSnapshotKey, "last snapshot"));
     REDLINE_ASSIGN(packed, stored_position(batch, history::kPackedAtKey, "pack"));
     if (!snapshot || *snapshot == Position(0) || packed == snapshot) return Status::Ok();
 
-    auto pending = batch.get(history::kPendingKey);
-    if (!pending.ok()) return pending.status();
-    const std::string changed_ids = pending->value_or("");
-    std::unordered_set<std::string_view, internal::StringHash, std::equal_to<>> changed;
-    for (std::string_view ids = changed_ids; !ids.empty();) {
-      const auto end = ids.find('\n');
-      changed.insert(ids.substr(0, end));
-      ids = end == std::string_view::npos ? std::string_view() : ids.substr(end + 1);
-    }
-    std::unordered_map<std::string, std::string, internal::StringHash, std::equal_to<>> at_snapshot;
-    Status read = Status::Ok();
-    REDLINE_RETURN_IF_ERROR(batch.scan(history::pre_image_key(*snapshot, ""), [&](std::string_view, std::string_view value) {
-      history::StateRun run(value);
-      std::string_view id, state;
-      while (run.next(&id, &state)) at_snapshot.emplace(id, state);
-      if (run.malformed()) {
-        read = Status(ErrorCode::corruption,
-                      "malformed hazard_status pre-images at snapshot " + std::to_string(snapshot->value()));
-      }
-      return read.ok();
-    }));
-    REDLINE_RETURN_IF_ERROR(read);
-    std::vector<std::string> old_runs;
-    REDLINE_RETURN_IF_ERROR(batch.scan(history::kPackPrefix, [&](std::string_view key, std::string_view) {
-      old_runs.emplace_back(key);
-      return true;
-    }));
-
     // The states this process keeps are all written: their memory goes to the pack.
     reset();
-    // The hazards whose keys one scan visits, packed into runs of their own. Two scans, each
-    // on its own thread, take the two halves of a large store's states.
-    std::mutex putting;
-    internal::UnreadPuts puts(batch);
-    using Scan = std::function<Status(const std::function<bool(std::string_view, std::string_view)>&)>;
-    auto pack = [&](const Scan& scan, std::vector<std::string>* keys) -> Status {
-      std::string run, first_id;
-      std::size_t in_run = 0;
-      auto put_run = [&] {
-        keys->emplace_back(history::kPackPrefix).append(first_id);
-        {
-          std::lock_guard<std::mutex> lock(putting);
-          puts.put(keys->back(), run);
-        }
-        run.clear();
-        in_run = 0;
-      };
-      REDLINE_RETURN_IF_ERROR(scan([&](std::string_view key, std::string_view value) {
-        const std::string_view id = hazard_id_of_key(key);
-        std::string_view state = value;
-        if (changed.contains(id)) {
-          const auto before = at_snapshot.find(id);
-          if (before == at_snapshot.end()) return true;  // reported after the snapshot
-          state = before->second;
-        }
-        if (in_run == 0) first_id.assign(id);
-        history::append_to_run(id, state, &run);
-        if (++in_run == history::kStatesPerRun) put_run();
-        return true;
-      }));
-      if (in_run > 0) put_run();
-      return Status::Ok();
-    };
-    const auto* reads = dynamic_cast<const internal::StoredReads*>(&batch);
-    const std::string middle = reads != nullptr ? reads->middle_key(kHazardKeyPrefix) : std::string();
-    std::vector<std::string> new_runs, upper_runs;
-    if (middle.empty()) {
-      REDLINE_RETURN_IF_ERROR(pack([&](const auto& visitor) { return batch.scan(kHazardKeyPrefix, visitor); }, &new_runs));
-    } else {
-      auto upper = std::async(std::launch::async, [&] {
-        return pack([&](const auto& visitor) { return reads->scan_range(kHazardKeyPrefix, middle, {}, visitor); },
-                    &upper_runs);
-      });
-      const Status lower = pack(
-          [&](const auto& visitor) { return reads->scan_range(kHazardKeyPrefix, kHazardKeyPrefix, middle, visitor); },
-          &new_runs);
-      REDLINE_RETURN_IF_ERROR(upper.get());
-      REDLINE_RETURN_IF_ERROR(lower);
-      new_runs.insert(new_runs.end(), std::make_move_iterator(upper_runs.begin()),
-                      std::make_move_iterator(upper_runs.end()));
-    }
-    // The runs of the previous pack that no new run replaced (both lists are in key order).
-    std::vector<std::string> stale;
-    std::set_difference(old_runs.begin(), old_runs.end(), new_runs.begin(), new_runs.end(), std::back_inserter(stale));
-    for (const auto& key : stale) batch.erase(key);
-    batch.put(history::kPackedAtKey, be64(snapshot->value()));
-    return Status::Ok();
+    return internal::write_hazard_pack(batch, *snapshot);
   }
 
   void reset() override {
