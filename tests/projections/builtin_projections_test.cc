@@ -206,6 +206,17 @@ TEST_F(BuiltinProjections, CheckpointsFollowTheHeadAndLagShowsNewEvents) {
   for (const auto& info : projections->list()) EXPECT_EQ(info.lag, 0u) << info.name;
 }
 
+// The commands of a small simulated city (3 counties, 60 institutions, 20 days), one JSON
+// line each.
+std::vector<std::string> small_city_commands() {
+  std::vector<std::string> lines;
+  SimulationCounts counts;
+  EXPECT_TRUE(simulate_city(SimulationOptions{.seed = 7, .counties = 3, .institutions = 60, .days = 20},
+                            [&](const nlohmann::ordered_json& c) { lines.push_back(c.dump()); }, &counts)
+                  .ok());
+  return lines;
+}
+
 // Builds a simulated city's projections incrementally, then rebuilds each and expects the
 // same keys; returns the four projections' keys.
 std::vector<std::map<std::string, std::string>> rebuild_equals_incremental(
@@ -214,11 +225,7 @@ std::vector<std::map<std::string, std::string>> rebuild_equals_incremental(
   auto opened = EventStore::open(StoreOptions{dir.sub("store"), false, true});
   EXPECT_TRUE(opened.ok());
   EventStore& store = **opened;
-  std::vector<std::string> lines;
-  SimulationOptions options{.seed = 7, .counties = 3, .institutions = 60, .days = 20};
-  SimulationCounts counts;
-  EXPECT_TRUE(simulate_city(options, [&](const nlohmann::ordered_json& c) { lines.push_back(c.dump()); },
-                            &counts).ok());
+  const std::vector<std::string> lines = small_city_commands();
   // Incremental: commands in slices, the projections caught up after each.
   auto projections = ProjectionStore::open(store, settings).value();
   std::vector<std::map<std::string, std::string>> all_keys;
@@ -296,11 +303,7 @@ TEST(ProjectionRebuild, WritesPreImagesInRunsUnderTheirFirstKey) {
   testing::TempDir dir;
   auto opened = EventStore::open(StoreOptions{dir.sub("store"), false, true});
   ASSERT_TRUE(opened.ok());
-  std::vector<std::string> lines;
-  SimulationCounts counts;
-  ASSERT_TRUE(simulate_city(SimulationOptions{.seed = 7, .counties = 3, .institutions = 60, .days = 20},
-                            [&](const nlohmann::ordered_json& c) { lines.push_back(c.dump()); }, &counts)
-                  .ok());
+  const std::vector<std::string> lines = small_city_commands();
   MemoryLineSource source(lines);
   EXPECT_EQ(run_submission(**opened, RulesConfig{}, source, [](const auto&) {}).rejected, 0u);
   auto projections = ProjectionStore::open(**opened, ProjectionSettings{1'000}).value();
@@ -340,11 +343,7 @@ TEST(ProjectionRebuild, PacksEveryHazardAtTheLastSnapshotInRuns) {
   testing::TempDir dir;
   auto opened = EventStore::open(StoreOptions{dir.sub("store"), false, true});
   ASSERT_TRUE(opened.ok());
-  std::vector<std::string> lines;
-  SimulationCounts counts;
-  ASSERT_TRUE(simulate_city(SimulationOptions{.seed = 7, .counties = 3, .institutions = 60, .days = 20},
-                            [&](const nlohmann::ordered_json& c) { lines.push_back(c.dump()); }, &counts)
-                  .ok());
+  const std::vector<std::string> lines = small_city_commands();
   constexpr std::size_t kLater = 150;  // commands committed after the rebuild, one at a time
   ASSERT_GT(lines.size(), 2 * kLater);
   const std::span<const std::string> all(lines);
