@@ -181,8 +181,8 @@ class HazardStatusProjection final : public HazardFold {
   // once a fold has taken a newer one.
   Status after_fold(ProjectionBatch& batch) override {
     std::optional<Position> snapshot, packed;
-    REDLINE_ASSIGN(snapshot, stored_position(batch, history::kLastSnapshotKey, "last snapshot"));
-    REDLINE_ASSIGN(packed, stored_position(batch, history::kPackedAtKey, "pack"));
+    REDLINE_ASSIGN(snapshot, history::recorded_position(batch.get(history::kLastSnapshotKey), "last snapshot"));
+    REDLINE_ASSIGN(packed, history::recorded_position(batch.get(history::kPackedAtKey), "pack"));
     if (!snapshot || *snapshot == Position(0) || packed == snapshot) return Status::Ok();
 
     // The states this process keeps are all written: their memory goes to the pack.
@@ -215,7 +215,7 @@ class HazardStatusProjection final : public HazardFold {
           Timestamp(static_cast<std::int64_t>(layout::read_u64_be(**max_occurred).value_or(0)));
     }
     std::optional<Position> last_snapshot;
-    REDLINE_ASSIGN(last_snapshot, stored_position(batch, history::kLastSnapshotKey, "last snapshot"));
+    REDLINE_ASSIGN(last_snapshot, history::recorded_position(batch.get(history::kLastSnapshotKey), "last snapshot"));
     last_snapshot_ = last_snapshot.value_or(Position(0));
     auto pending = batch.get(history::kPendingKey);
     if (!pending.ok()) return pending.status();
@@ -229,17 +229,6 @@ class HazardStatusProjection final : public HazardFold {
     }
     loaded_ = true;
     return Status::Ok();
-  }
-
-  // A position stored under `key`; none when it is not there.
-  static Result<std::optional<Position>> stored_position(ProjectionBatch& batch, std::string_view key,
-                                                         std::string_view what) {
-    auto stored = batch.get(key);
-    if (!stored.ok()) return stored.status();
-    if (!stored->has_value()) return std::optional<Position>();
-    const auto position = layout::read_u64_be(**stored);
-    if (!position) return Status(ErrorCode::corruption, "malformed hazard_status " + std::string(what) + " record");
-    return std::optional<Position>(Position(*position));
   }
 
   // A hazard's first change since the last snapshot: its state then is its pre-image (kept

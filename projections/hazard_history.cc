@@ -32,6 +32,14 @@ std::string snapshot_key(Position snapshot) {
   return key;
 }
 
+Result<std::optional<Position>> recorded_position(Result<std::optional<std::string>> stored, std::string_view what) {
+  if (!stored.ok()) return stored.status();
+  if (!stored->has_value()) return std::optional<Position>();
+  const auto position = layout::read_u64_be(**stored);
+  if (!position) return Status(ErrorCode::corruption, "malformed hazard_status " + std::string(what) + " record");
+  return std::optional<Position>(Position(*position));
+}
+
 namespace {
 void append_u32_sized(std::string_view bytes, std::string* out) {
   const auto size = static_cast<std::uint32_t>(bytes.size());
@@ -172,12 +180,7 @@ Status read_all(const ProjectionStore& projections, StateSource source, HazardBo
 
 // The pack's snapshot; none when there is no pack.
 Result<std::optional<Position>> packed_snapshot(const ProjectionStore& projections) {
-  auto stored = projections.get(kHazardStatus, history::kPackedAtKey);
-  if (!stored.ok()) return stored.status();
-  if (!stored->has_value()) return std::optional<Position>();
-  const auto position = layout::read_u64_be(**stored);
-  if (!position) return Status(ErrorCode::corruption, "malformed hazard_status pack record");
-  return std::optional<Position>(Position(*position));
+  return history::recorded_position(projections.get(kHazardStatus, history::kPackedAtKey), "pack");
 }
 
 // The last event hazard_status has folded.

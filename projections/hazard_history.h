@@ -56,6 +56,11 @@ std::string pre_image_key(Position snapshot, std::string_view hazard_id);
 void pre_image_key_into(Position snapshot, std::string_view hazard_id, std::string* key);
 std::string snapshot_key(Position snapshot);
 
+// A position recorded under one of the keys above (the last snapshot, the pack's), as a
+// read of it returned it: none when the key is absent; corruption naming `what` when its
+// value is not one.
+Result<std::optional<Position>> recorded_position(Result<std::optional<std::string>> stored, std::string_view what);
+
 // A run's value (pre-images, and the pack): hazards' states one after another, each a u32
 // id size, the id, a u32 state size and the encoded state (sizes little-endian), in id
 // order.
