@@ -19,7 +19,7 @@
 //
 // Every hazard's state is read from the pack when it can be: a copy of every hazard's
 // state at the latest snapshot, in runs of kStatesPerRun under "pack/ID" of their first
-// (a run is read for about the cost of one of the "h/" entries it replaces). hazard_status
+// (a run of 64 reads for about the cost of four of the "h/" entries it replaces). hazard_status
 // writes it after a fold that took a new snapshot ("packed" holds its snapshot). A read
 // from a snapshot at or before the pack's takes every hazard from the pack: those it
 // re-folds are all the hazards changed since, so the others hold the same state now, at
