@@ -3,7 +3,10 @@
 #include <librdkafka/rdkafka.h>
 #include <spdlog/spdlog.h>
 
+#include <chrono>
 #include <cstdint>
+#include <memory>
+#include <optional>
 #include <vector>
 
 #include "kafka/internal/consumer.h"
@@ -79,14 +82,32 @@ void OutboxProducer::start_after(Position confirmed) {
 Status OutboxProducer::produce_one(const std::string& topic, std::string_view key, std::string_view value,
                                    RdKafka::Headers* headers, Position position, const StopCheck& stop,
                                    bool* stopped) {
+  // A topic the relay has just created can look absent to librdkafka for a while: a broker
+  // that has not heard of it yet answers its metadata request, and librdkafka marks it as
+  // missing until it asks again (its propagation grace does not cover a topic it has seen
+  // before). Until then produce() refuses it at once: the relay asks for its metadata and
+  // tries again, for as long as a broker is given to answer.
+  std::optional<std::chrono::steady_clock::time_point> unknown_until;
   while (true) {
     const RdKafka::ErrorCode err = producer_->produce(
         topic, RdKafka::Topic::PARTITION_UA, RdKafka::Producer::RK_MSG_COPY, const_cast<char*>(value.data()),
         value.size(), key.data(), key.size(), 0, headers, tag(position));
     if (err == RdKafka::ERR_NO_ERROR) return Status::Ok();  // the headers now belong to it
-    if (err != RdKafka::ERR__QUEUE_FULL) {
+    const bool unknown = err == RdKafka::ERR__UNKNOWN_TOPIC || err == RdKafka::ERR__UNKNOWN_PARTITION;
+    if (unknown && !unknown_until) {
+      unknown_until = std::chrono::steady_clock::now() + std::chrono::milliseconds(kKafkaAnswerTimeoutMs);
+    }
+    if (err != RdKafka::ERR__QUEUE_FULL && !(unknown && std::chrono::steady_clock::now() < *unknown_until)) {
       delete headers;
       return kafka_error("cannot produce to " + topic + ": " + RdKafka::err2str(err));
+    }
+    if (unknown) {
+      std::string error;
+      std::unique_ptr<RdKafka::Topic> handle(RdKafka::Topic::create(producer_.get(), topic, nullptr, error));
+      RdKafka::Metadata* metadata = nullptr;
+      if (handle && producer_->metadata(false, handle.get(), &metadata, 1'000) == RdKafka::ERR_NO_ERROR) {
+        delete metadata;
+      }
     }
     if (stop && stop()) {
       delete headers;
